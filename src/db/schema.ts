@@ -1,0 +1,263 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { Geometry } from '../domain/geo.ts';
+
+// Names follow docs/glossary.md: one code name per concept, in tables, types, routes and keys.
+// Lifecycle states are timestamps (`archived_at`, `verified_at`), never booleans.
+
+const id = () =>
+  uuid('id')
+    .primaryKey()
+    .default(sql`gen_random_uuid()`);
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const territoryRef = () =>
+  uuid('territory_id')
+    .notNull()
+    .references(() => territory.id, { onDelete: 'cascade' });
+
+/** A deployment serves one or several territories, resolved from the host name. */
+export const territory = pgTable('territory', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['departement', 'epci', 'commune'] }).notNull(),
+  inseeCode: text('insee_code').notNull(),
+  hosts: text('hosts')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  isDefault: boolean('is_default').notNull().default(false),
+  helplinePhone: text('helpline_phone'),
+  helplineHours: text('helpline_hours'),
+  mapCenterLat: doublePrecision('map_center_lat').notNull(),
+  mapCenterLon: doublePrecision('map_center_lon').notNull(),
+  mapZoom: integer('map_zoom').notNull().default(9),
+  bounds: jsonb('bounds').$type<[number, number, number, number]>(),
+  tileUrl: text('tile_url').notNull().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  tileAttribution: text('tile_attribution').notNull().default('© les contributeurs OpenStreetMap'),
+  colorPrimary: text('color_primary').notNull().default('#1d4e89'),
+  colorAccent: text('color_accent').notNull().default('#b34000'),
+  locale: text('locale').notNull().default('fr'),
+  outline: jsonb('outline').$type<Geometry>(),
+  createdAt: createdAt(),
+});
+
+/** A commune or a quartier of a territory. */
+export const area = pgTable(
+  'area',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    kind: text('kind', { enum: ['commune', 'quartier'] }).notNull(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    postalCodes: text('postal_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    population: integer('population'),
+    parentId: uuid('parent_id'),
+    outline: jsonb('outline').$type<Geometry>(),
+    centroidLat: doublePrecision('centroid_lat').notNull(),
+    centroidLon: doublePrecision('centroid_lon').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('area_territory_code_uq').on(t.territoryId, t.kind, t.code),
+    index('area_name_trgm').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
+  ],
+);
+
+export const DOMAINS = [
+  'aide_alimentaire_urgence',
+  'garde_enfants',
+  'lien_personnes_fragiles',
+  'solidarite_proximite',
+  'autre',
+] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+/** A category of help, defined per territory and mapped to one of the State's domains. */
+export const category = pgTable(
+  'category',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    guidance: text('guidance').notNull().default(''),
+    domain: text('domain', { enum: DOMAINS }).notNull(),
+    position: integer('position').notNull().default(0),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('category_territory_slug_uq').on(t.territoryId, t.slug)],
+);
+
+/** A person who can sign in. Accounts are deployment-wide; roles are per territory. */
+export const account = pgTable(
+  'account',
+  {
+    id: id(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    phone: text('phone'),
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    suspendedAt: timestamp('suspended_at', { withTimezone: true }),
+    isDemo: boolean('is_demo').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('account_email_uq').on(sql`lower(${t.email})`)],
+);
+
+export const ROLES = ['member', 'moderator', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An account's place in a territory: its roles there and its home area. */
+export const membership = pgTable(
+  'membership',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    roles: text('roles', { enum: ROLES })
+      .array()
+      .notNull()
+      .default(sql`'{member}'::text[]`),
+    homeAreaId: uuid('home_area_id').references(() => area.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('membership_territory_account_uq').on(t.territoryId, t.accountId)],
+);
+
+/**
+ * A person helped through the call centre, who may have no account. Personal fields are
+ * visible only to the staff who need them (policy in modules/cases, later).
+ */
+export const beneficiary = pgTable('beneficiary', {
+  id: id(),
+  territoryId: territoryRef(),
+  firstName: text('first_name').notNull(),
+  lastName: text('last_name'),
+  phone: text('phone'),
+  address: text('address'),
+  areaId: uuid('area_id').references(() => area.id, { onDelete: 'set null' }),
+  createdByAccountId: uuid('created_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+});
+
+/** A server-side session; the cookie carries a random token, the table its SHA-256. */
+export const session = pgTable(
+  'session',
+  {
+    id: text('id').primaryKey(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    territoryId: territoryRef(),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('session_account_idx').on(t.accountId)],
+);
+
+/** Single-use tokens sent by email (address verification, password reset). */
+export const emailToken = pgTable('email_token', {
+  id: id(),
+  accountId: uuid('account_id')
+    .notNull()
+    .references(() => account.id, { onDelete: 'cascade' }),
+  purpose: text('purpose', { enum: ['verify_email', 'reset_password'] }).notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** Failed sign-in attempts, counted per email and per IP to throttle guessing. */
+export const loginAttempt = pgTable(
+  'login_attempt',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('login_attempt_key_at_idx').on(t.key, t.at)],
+);
+
+/** Every staff action and every sensitive write leaves one row here. */
+export const auditEvent = pgTable(
+  'audit_event',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    territoryId: uuid('territory_id').references(() => territory.id, { onDelete: 'cascade' }),
+    actorAccountId: uuid('actor_account_id').references(() => account.id, { onDelete: 'set null' }),
+    onBehalfOfBeneficiaryId: uuid('on_behalf_of_beneficiary_id').references(() => beneficiary.id, {
+      onDelete: 'set null',
+    }),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    ip: text('ip'),
+    requestId: text('request_id'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_event_territory_at_idx').on(t.territoryId, t.at)],
+);
+
+export interface OutboxMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Messages written inside a transaction and delivered after it commits (by a job). */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: id(),
+    territoryId: uuid('territory_id').references(() => territory.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['mail'] }).notNull(),
+    payload: jsonb('payload').$type<OutboxMail>().notNull(),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.sentAt} is null`),
+  ],
+);
+
+/** Mails kept instead of sent when no SMTP server is configured (never in production). */
+export const devMail = pgTable('dev_mail', {
+  id: id(),
+  outboxId: uuid('outbox_id'),
+  to: text('to').notNull(),
+  subject: text('subject').notNull(),
+  text: text('text').notNull(),
+  html: text('html').notNull(),
+  createdAt: createdAt(),
+});

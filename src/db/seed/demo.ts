@@ -1,0 +1,90 @@
+import { count, eq } from 'drizzle-orm';
+import type { Role } from '../schema.ts';
+import { account, territory } from '../schema.ts';
+import { hashPassword } from '../../modules/accounts/service.ts';
+import * as accountsRepo from '../../modules/accounts/repository.ts';
+import type { Db } from '../client.ts';
+import { createDepartementTerritory, loadGeodata } from './territory.ts';
+
+/** Demo accounts: fictitious people, one per role, all with the same printed password. */
+export const DEMO_PASSWORD = 'entraide-en-lozere';
+export const DEMO_ACCOUNTS: ReadonlyArray<{
+  email: string;
+  displayName: string;
+  roles: Role[];
+  area: string;
+}> = [
+  {
+    email: 'admin@demo.main-forte.fr',
+    displayName: 'Claire A. (admin)',
+    roles: ['member', 'admin'],
+    area: '48095',
+  },
+  {
+    email: 'moderation@demo.main-forte.fr',
+    displayName: 'Marc M. (modération)',
+    roles: ['member', 'moderator'],
+    area: '48095',
+  },
+  {
+    email: 'operateur@demo.main-forte.fr',
+    displayName: 'Sonia O. (numéro unique)',
+    roles: ['member', 'operator'],
+    area: '48092',
+  },
+  { email: 'jeanne@demo.main-forte.fr', displayName: 'Jeanne M.', roles: ['member'], area: '48095' },
+  { email: 'paul@demo.main-forte.fr', displayName: 'Paul R.', roles: ['member'], area: '48092' },
+];
+
+export interface DemoInfo {
+  created: boolean;
+  territory: string;
+  accounts: ReadonlyArray<{ email: string; roles: Role[] }>;
+  password: string;
+}
+
+/**
+ * Creates the Lozère demo territory, its communes and categories, and the demo accounts, when
+ * the database has no territory yet. Safe to call at every start.
+ */
+export async function seedDemo(db: Db): Promise<DemoInfo> {
+  const [existing] = await db.select({ n: count() }).from(territory);
+  const info = { territory: 'Lozère', accounts: DEMO_ACCOUNTS, password: DEMO_PASSWORD };
+  if ((existing?.n ?? 0) > 0) return { created: false, ...info };
+  const geodata = await loadGeodata('48-lozere');
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction(async (tx) => {
+    const lozere = await createDepartementTerritory(tx, geodata, {
+      slug: 'lozere',
+      isDefault: true,
+      // A fictitious number: the demo must not send callers to a real service.
+      helplinePhone: '0466000000',
+      helplineHours: 'Du lundi au samedi, de 9 h à 18 h',
+    });
+    const areas = await tx.query.area.findMany({ where: (a, { eq: e }) => e(a.territoryId, lozere.id) });
+    const areaByCode = new Map(areas.map((a) => [a.code, a.id]));
+    for (const demo of DEMO_ACCOUNTS) {
+      const acc = await accountsRepo.insertAccount(tx, {
+        email: demo.email,
+        passwordHash,
+        displayName: demo.displayName,
+        isDemo: true,
+        emailVerifiedAt: new Date(),
+      });
+      if (!acc) continue;
+      await accountsRepo.upsertMembership(tx, {
+        territoryId: lozere.id,
+        accountId: acc.id,
+        roles: demo.roles,
+        homeAreaId: areaByCode.get(demo.area) ?? null,
+      });
+    }
+  });
+  return { created: true, ...info };
+}
+
+/** How many demo accounts exist (production refuses to start while there are any). */
+export async function countDemoAccounts(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(account).where(eq(account.isDemo, true));
+  return row?.n ?? 0;
+}

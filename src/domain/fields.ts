@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { cleanText, normalizePhone, textProblem } from './input.ts';
+import { LIMITS } from './limits.ts';
+
+/**
+ * Field schemas shared by HTML forms and the JSON API. Error messages are catalogue keys
+ * (`errors.*`), optionally followed by `|` and a parameter, so one schema serves every language.
+ */
+const msg = (key: string, param?: string | number) => (param === undefined ? key : `${key}|${param}`);
+
+function text(opts: { max: number; multiline?: boolean; required: boolean }) {
+  return z
+    .unknown()
+    .transform((v, ctx) => {
+      if (v === undefined || v === null) return '';
+      if (typeof v !== 'string') {
+        ctx.addIssue({ code: 'custom', message: msg('errors.invalid') });
+        return z.NEVER;
+      }
+      const problem = textProblem(v, opts.multiline);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: msg(`errors.${problem}`) });
+        return z.NEVER;
+      }
+      return cleanText(v);
+    })
+    .superRefine((v, ctx) => {
+      if (opts.required && v.length === 0) ctx.addIssue({ code: 'custom', message: msg('errors.required') });
+      if (v.length > opts.max) ctx.addIssue({ code: 'custom', message: msg('errors.tooLong', opts.max) });
+    });
+}
+
+/** A required single-line text. */
+export const requiredText = (max: number = LIMITS.shortText.max) => text({ max, required: true });
+/** An optional single-line text ('' when absent). */
+export const optionalText = (max: number = LIMITS.shortText.max) => text({ max, required: false });
+/** A required multi-line text. */
+export const requiredLongText = (max: number = LIMITS.longText.max) =>
+  text({ max, required: true, multiline: true });
+
+/** An email address, lower-cased. */
+export const email = () =>
+  requiredText(LIMITS.email.max)
+    .transform((v) => v.toLowerCase())
+    .refine((v) => v === '' || /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[a-z]{2,}$/i.test(v), {
+      message: msg('errors.email'),
+    });
+
+/** A new password: length only, as current guidance recommends (no composition rules). */
+export const newPassword = () =>
+  z.unknown().superRefine((v, ctx) => {
+    if (typeof v !== 'string' || v.length === 0) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.required') });
+    } else if ([...v].length < LIMITS.password.min) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.passwordTooShort', LIMITS.password.min) });
+    } else if (v.length > LIMITS.password.max) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.tooLong', LIMITS.password.max) });
+    } else if (textProblem(v)) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.control') });
+    }
+  }) as z.ZodType<string>;
+
+/** A password typed to sign in: only presence and size are checked. */
+export const currentPassword = () =>
+  z.unknown().superRefine((v, ctx) => {
+    if (typeof v !== 'string' || v.length === 0)
+      ctx.addIssue({ code: 'custom', message: msg('errors.required') });
+    else if (v.length > LIMITS.password.max)
+      ctx.addIssue({ code: 'custom', message: msg('errors.tooLong', LIMITS.password.max) });
+  }) as z.ZodType<string>;
+
+/** An optional phone number, normalised to digits (null when empty). */
+export const optionalPhone = () =>
+  optionalText(LIMITS.phone.max).transform((v, ctx) => {
+    if (v === '') return null;
+    const phone = normalizePhone(v);
+    if (!phone) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.phone') });
+      return z.NEVER;
+    }
+    return phone;
+  });
+
+/** An optional identifier chosen in a list (null when empty). */
+export const optionalId = () =>
+  optionalText(64).transform((v, ctx) => {
+    if (v === '') return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.choice') });
+      return z.NEVER;
+    }
+    return v.toLowerCase();
+  });
+
+/** A checkbox that must be ticked. */
+export const mustAccept = () =>
+  z.unknown().refine((v) => v === 'on' || v === 'true' || v === true, { message: msg('errors.mustAccept') });
+
+export interface FieldError {
+  key: string;
+  param?: string;
+}
+export type ParseResult<T> =
+  { ok: true; value: T } | { ok: false; errors: Record<string, FieldError>; values: Record<string, string> };
+
+/**
+ * Validates untrusted input (a parsed form or JSON body). On failure, returns the first error of
+ * each field and the submitted values as strings, so the form can be shown again as it was.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
+  const source = input && typeof input === 'object' && !Array.isArray(input) ? input : {};
+  const result = schema.safeParse(source);
+  if (result.success) return { ok: true, value: result.data };
+  const errors: Record<string, FieldError> = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    if (errors[field]) continue;
+    const [key, param] = issue.message.startsWith('errors.') ? issue.message.split('|') : ['errors.invalid'];
+    errors[field] = param === undefined ? { key: key! } : { key: key!, param };
+  }
+  return { ok: false, errors, values: submittedValues(source) };
+}
+
+/** The string fields of a submitted form, passwords left out, to fill the form again. */
+export function submittedValues(input: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!input || typeof input !== 'object') return values;
+  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+    if (typeof v === 'string' && !/password/i.test(k)) values[k] = v.slice(0, LIMITS.longText.max);
+  }
+  return values;
+}

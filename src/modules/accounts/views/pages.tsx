@@ -1,0 +1,260 @@
+import { LIMITS } from '../../../domain/limits.ts';
+import { Layout } from '../../../web/components/Layout.tsx';
+import {
+  CheckboxField,
+  ErrorSummary,
+  PostForm,
+  SelectField,
+  TextField,
+  type FormState,
+} from '../../../web/components/forms.tsx';
+import { t, m } from '../../../web/i18n/index.ts';
+import type { PageContext } from '../../../web/page.ts';
+import type { Role } from '../../../db/schema.ts';
+
+type AreaOption = { id: string; name: string; postalCodes: string[] };
+const areaOptions = (areas: AreaOption[]) =>
+  areas.map((a) => ({ value: a.id, label: a.postalCodes[0] ? `${a.name} (${a.postalCodes[0]})` : a.name }));
+
+const signUpLabels = () => ({
+  displayName: m('signup.displayName'),
+  email: m('signup.email'),
+  password: m('signup.password'),
+  homeAreaId: m('signup.homeArea'),
+  consent: m('signup.consent'),
+});
+
+/** Sign-up form. */
+export function SignUpPage(props: { page: PageContext; form: FormState; areas: AreaOption[] }) {
+  const { form } = props;
+  return (
+    <Layout page={props.page} title={m('signup.title')}>
+      <div class="narrow">
+        <h1>{m('signup.title')}</h1>
+        <p class="lead">{m('signup.lead')}</p>
+        <ErrorSummary form={form} labels={signUpLabels()} />
+        <PostForm action="/inscription" csrfToken={props.page.csrfToken}>
+          <TextField
+            form={form}
+            name="displayName"
+            label={m('signup.displayName')}
+            hint={m('signup.displayNameHint')}
+            required
+            autocomplete="nickname"
+            maxlength={LIMITS.displayName.max}
+          />
+          <TextField
+            form={form}
+            name="email"
+            type="email"
+            label={m('signup.email')}
+            hint={m('signup.emailHint')}
+            required
+            autocomplete="email"
+            maxlength={LIMITS.email.max}
+          />
+          <TextField
+            form={form}
+            name="password"
+            type="password"
+            label={m('signup.password')}
+            hint={t('signup.passwordHint', { min: LIMITS.password.min })}
+            required
+            autocomplete="new-password"
+          />
+          <SelectField
+            form={form}
+            name="homeAreaId"
+            label={m('signup.homeArea')}
+            hint={m('signup.homeAreaHint')}
+            placeholder={m('signup.chooseArea')}
+            options={areaOptions(props.areas)}
+          />
+          <CheckboxField form={form} name="consent" label={m('signup.consent')} required />
+          <button type="submit" class="button button--wide">
+            {m('signup.submit')}
+          </button>
+        </PostForm>
+        <p class="aside-link">
+          {m('signup.haveAccount')} <a href="/connexion">{m('layout.signIn')}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+/** Sign-in form. */
+export function LogInPage(props: { page: PageContext; form: FormState }) {
+  const { form } = props;
+  return (
+    <Layout page={props.page} title={m('login.title')}>
+      <div class="narrow">
+        <h1>{m('login.title')}</h1>
+        <ErrorSummary form={form} labels={{ email: m('login.email'), password: m('login.password') }} />
+        <PostForm action="/connexion" csrfToken={props.page.csrfToken}>
+          <TextField
+            form={form}
+            name="email"
+            type="email"
+            label={m('login.email')}
+            required
+            autocomplete="username"
+            maxlength={LIMITS.email.max}
+          />
+          <TextField
+            form={form}
+            name="password"
+            type="password"
+            label={m('login.password')}
+            required
+            autocomplete="current-password"
+          />
+          <button type="submit" class="button button--wide">
+            {m('login.submit')}
+          </button>
+        </PostForm>
+        <p class="aside-link">
+          <a href="/mot-de-passe-oublie">{m('login.forgot')}</a>
+        </p>
+        <p class="aside-link">
+          {m('login.noAccount')} <a href="/inscription">{m('layout.signUp')}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+/** « Mot de passe oublié » : asks for the email. */
+export function ResetRequestPage(props: { page: PageContext; form: FormState }) {
+  return (
+    <Layout page={props.page} title={m('reset.requestTitle')}>
+      <div class="narrow">
+        <h1>{m('reset.requestTitle')}</h1>
+        <p class="lead">{m('reset.requestLead')}</p>
+        <ErrorSummary form={props.form} labels={{ email: m('login.email') }} />
+        <PostForm action="/mot-de-passe-oublie" csrfToken={props.page.csrfToken}>
+          <TextField
+            form={props.form}
+            name="email"
+            type="email"
+            label={m('login.email')}
+            required
+            autocomplete="email"
+            maxlength={LIMITS.email.max}
+          />
+          <button type="submit" class="button button--wide">
+            {m('reset.requestSubmit')}
+          </button>
+        </PostForm>
+      </div>
+    </Layout>
+  );
+}
+
+/** The new password form reached from the mailed link. */
+export function ResetPasswordPage(props: { page: PageContext; form: FormState; token: string }) {
+  return (
+    <Layout page={props.page} title={m('reset.newTitle')}>
+      <div class="narrow">
+        <h1>{m('reset.newTitle')}</h1>
+        <ErrorSummary
+          form={props.form}
+          labels={{ password: m('reset.newPassword'), token: m('reset.newTitle') }}
+        />
+        <PostForm action="/mot-de-passe/nouveau" csrfToken={props.page.csrfToken}>
+          <input type="hidden" name="token" value={props.token} />
+          <TextField
+            form={props.form}
+            name="password"
+            type="password"
+            label={m('reset.newPassword')}
+            hint={t('signup.passwordHint', { min: LIMITS.password.min })}
+            required
+            autocomplete="new-password"
+          />
+          <button type="submit" class="button button--wide">
+            {m('reset.newSubmit')}
+          </button>
+        </PostForm>
+      </div>
+    </Layout>
+  );
+}
+
+/** « Mon compte »: the profile form, roles, and the verification reminder. */
+export function AccountPage(props: {
+  page: PageContext;
+  form: FormState;
+  email: string;
+  roles: readonly Role[];
+  areas: AreaOption[];
+}) {
+  const { form, page } = props;
+  return (
+    <Layout page={page} title={m('account.title')}>
+      <div class="narrow">
+        <h1>{m('account.title')}</h1>
+        {page.viewer && !page.viewer.emailVerified ? (
+          <div class="notice notice--warning">
+            <p>{m('verify.pending')}</p>
+            <PostForm action="/compte/renvoyer-confirmation" csrfToken={page.csrfToken} class="inline-form">
+              <button type="submit" class="button button--secondary button--small">
+                {m('verify.resend')}
+              </button>
+            </PostForm>
+          </div>
+        ) : (
+          ''
+        )}
+        <dl class="facts">
+          <dt>{m('account.email')}</dt>
+          <dd>
+            <span safe>{props.email}</span>
+            <br />
+            <small>{m('account.emailPrivate')}</small>
+          </dd>
+          <dt>{m('account.roles')}</dt>
+          <dd safe>{props.roles.map((r) => t(`role.${r}`)).join(', ')}</dd>
+        </dl>
+        <h2>{m('account.profileTitle')}</h2>
+        <ErrorSummary
+          form={form}
+          labels={{
+            displayName: m('account.displayName'),
+            phone: m('account.phone'),
+            homeAreaId: m('account.homeArea'),
+          }}
+        />
+        <PostForm action="/compte" csrfToken={page.csrfToken}>
+          <TextField
+            form={form}
+            name="displayName"
+            label={m('account.displayName')}
+            required
+            autocomplete="nickname"
+            maxlength={LIMITS.displayName.max}
+          />
+          <TextField
+            form={form}
+            name="phone"
+            type="tel"
+            label={m('account.phone')}
+            hint={m('account.phoneHint')}
+            autocomplete="tel"
+            maxlength={LIMITS.phone.max}
+          />
+          <SelectField
+            form={form}
+            name="homeAreaId"
+            label={m('account.homeArea')}
+            placeholder={m('signup.chooseArea')}
+            options={areaOptions(props.areas)}
+          />
+          <button type="submit" class="button">
+            {m('account.save')}
+          </button>
+        </PostForm>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { themeVersion } from './service.ts';
+import { HomePage } from './views/Home.tsx';
+
+/** Home page, per-territory theme, and the public description of the territory. */
+export async function territoryRoutes(app: FastifyInstance) {
+  const { territories } = app.platform;
+
+  app.get('/', async (req, reply) => {
+    const [categories, areaCount] = await Promise.all([
+      territories.categories(req.territory.id),
+      territories.countAreas(req.territory.id),
+    ]);
+    return reply.html(HomePage({ page: reply.page(), categories, areaCount }));
+  });
+
+  app.get<{ Params: { file: string } }>('/theme/:file', async (req, reply) => {
+    const expected = `${req.territory.slug}.${themeVersion(req.territory)}.css`;
+    if (req.params.file !== expected) return reply.callNotFound();
+    return reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .type('text/css; charset=utf-8')
+      .send(territories.themeCss(req.territory));
+  });
+
+  app.get('/api/v1/territory', async (req) => {
+    const t = req.territory;
+    return {
+      slug: t.slug,
+      name: t.name,
+      kind: t.kind,
+      inseeCode: t.inseeCode,
+      helpline: { phone: t.helplinePhone, hours: t.helplineHours },
+      map: {
+        center: [t.mapCenterLat, t.mapCenterLon],
+        zoom: t.mapZoom,
+        bounds: t.bounds,
+        tileUrl: t.tileUrl,
+      },
+      locale: t.locale,
+    };
+  });
+}

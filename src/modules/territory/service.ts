@@ -1,0 +1,97 @@
+import type { Db } from '../../db/client.ts';
+import * as repo from './repository.ts';
+import type { AreaSummary, CategoryRow, TerritoryRow } from './repository.ts';
+
+export type { AreaSummary, CategoryRow, TerritoryRow };
+
+interface Snapshot {
+  at: number;
+  territories: TerritoryRow[];
+  byHost: Map<string, TerritoryRow>;
+  fallback: TerritoryRow | null;
+}
+
+const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
+
+/**
+ * Territories change rarely and are read on every request, so they are cached for a short time
+ * (several app instances converge within `ttlMs` after an admin edit).
+ */
+export class TerritoryService {
+  private snapshot: Snapshot | null = null;
+  private readonly categoriesCache = new Map<string, { at: number; rows: CategoryRow[] }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly defaultSlug: string,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  private async load(): Promise<Snapshot> {
+    if (this.snapshot && Date.now() - this.snapshot.at < this.ttlMs) return this.snapshot;
+    const territories = await repo.listTerritories(this.db);
+    const byHost = new Map<string, TerritoryRow>();
+    for (const t of territories) for (const h of t.hosts) byHost.set(h.toLowerCase(), t);
+    const fallback =
+      territories.find((t) => t.slug === this.defaultSlug) ??
+      territories.find((t) => t.isDefault) ??
+      territories[0] ??
+      null;
+    this.snapshot = { at: Date.now(), territories, byHost, fallback };
+    return this.snapshot;
+  }
+
+  /** The territory served at `host` (port ignored), or the default one; null when none exists. */
+  async resolve(host: string | undefined): Promise<TerritoryRow | null> {
+    const snap = await this.load();
+    const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
+    return snap.byHost.get(name) ?? snap.fallback;
+  }
+
+  /** A territory by id, from the cache. */
+  async byId(id: string): Promise<TerritoryRow | null> {
+    return (await this.load()).territories.find((t) => t.id === id) ?? null;
+  }
+
+  /** Forgets cached territories and categories (after an edit, or in tests). */
+  invalidate(): void {
+    this.snapshot = null;
+    this.categoriesCache.clear();
+  }
+
+  /** Active categories of a territory, cached like territories. */
+  async categories(territoryId: string): Promise<CategoryRow[]> {
+    const hit = this.categoriesCache.get(territoryId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.rows;
+    const rows = await repo.listActiveCategories(this.db, territoryId);
+    this.categoriesCache.set(territoryId, { at: Date.now(), rows });
+    return rows;
+  }
+
+  areas(territoryId: string): Promise<AreaSummary[]> {
+    return repo.listAreas(this.db, territoryId);
+  }
+
+  findArea(territoryId: string, areaId: string) {
+    return repo.findArea(this.db, territoryId, areaId);
+  }
+
+  countAreas(territoryId: string) {
+    return repo.countAreas(this.db, territoryId);
+  }
+
+  /** The territory's colours as CSS custom properties; only strict hex colours get through. */
+  themeCss(t: Pick<TerritoryRow, 'colorPrimary' | 'colorAccent'>): string {
+    const primary = HEX_COLOUR.test(t.colorPrimary) ? t.colorPrimary : '#1d4e89';
+    const accent = HEX_COLOUR.test(t.colorAccent) ? t.colorAccent : '#b34000';
+    return `:root{--color-primary:${primary};--color-accent:${accent}}`;
+  }
+}
+
+/** A short version of a territory's colours, so the theme URL changes when they do. */
+export function themeVersion(t: Pick<TerritoryRow, 'colorPrimary' | 'colorAccent'>): string {
+  return `${t.colorPrimary}${t.colorAccent}`
+    .replace(/[^0-9a-f]/gi, '')
+    .toLowerCase()
+    .slice(0, 12);
+}

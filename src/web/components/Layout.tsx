@@ -1,0 +1,123 @@
+import type { Children } from '@kitajs/html';
+import { formatPhone } from '../../domain/input.ts';
+import { t, m } from '../i18n/index.ts';
+import type { PageContext } from '../page.ts';
+
+/** The page shell: skip link, header with navigation, main landmark, footer with the help line. */
+export function Layout(props: { page: PageContext; title: string; children?: Children }) {
+  const { page } = props;
+  const { territory, viewer } = page;
+  const phone = territory.helplinePhone ? formatPhone(territory.helplinePhone) : null;
+  return (
+    <>
+      <html lang="fr">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{`${props.title} — ${m('app.name')} ${territory.name}`}</title>
+          <link rel="stylesheet" href={page.assets.css} />
+          <link rel="stylesheet" href={page.assets.theme} />
+          <script src={page.assets.js} defer></script>
+        </head>
+        <body>
+          <a class="skip-link" href="#contenu">
+            {m('layout.skipLink')}
+          </a>
+          {page.demo ? (
+            <div class="demo-banner" role="note">
+              {m('layout.demoBanner')}
+            </div>
+          ) : (
+            ''
+          )}
+          <header class="site-header">
+            <div class="container site-header__inner">
+              <a class="brand" href="/">
+                <span class="brand__name">{m('app.name')}</span>
+                <span class="brand__territory" safe>
+                  {territory.name}
+                </span>
+              </a>
+              <nav class="site-nav" aria-label={m('layout.mainNav')}>
+                <ul>
+                  {viewer ? (
+                    <>
+                      <li>
+                        <a href="/compte" aria-current={page.path === '/compte' ? 'page' : undefined}>
+                          {m('layout.myAccount')}
+                        </a>
+                      </li>
+                      <li>
+                        <form method="post" action="/deconnexion" class="inline-form">
+                          <input type="hidden" name="_csrf" value={page.csrfToken} />
+                          <button type="submit" class="link-button">
+                            {m('layout.signOut')}
+                          </button>
+                        </form>
+                      </li>
+                    </>
+                  ) : (
+                    <>
+                      <li>
+                        <a href="/connexion" aria-current={page.path === '/connexion' ? 'page' : undefined}>
+                          {m('layout.signIn')}
+                        </a>
+                      </li>
+                      <li>
+                        <a
+                          class="button button--small"
+                          href="/inscription"
+                          aria-current={page.path === '/inscription' ? 'page' : undefined}
+                        >
+                          {m('layout.signUp')}
+                        </a>
+                      </li>
+                    </>
+                  )}
+                </ul>
+              </nav>
+            </div>
+          </header>
+          <main id="contenu" class="container main" tabindex="-1">
+            {page.flash ? (
+              <div class="notice notice--success" role="status" safe>
+                {page.flash}
+              </div>
+            ) : (
+              ''
+            )}
+            {props.children}
+          </main>
+          <footer class="site-footer">
+            <div class="container">
+              {phone ? (
+                <p class="site-footer__helpline">
+                  <span safe>{t('layout.footerHelpline', { phone })}</span>
+                  {territory.helplineHours ? (
+                    <>
+                      {' — '}
+                      <span safe>{territory.helplineHours}</span>
+                    </>
+                  ) : (
+                    ''
+                  )}
+                </p>
+              ) : (
+                ''
+              )}
+              <p>{m('layout.footerAbout')}</p>
+              <p class="site-footer__small">{m('layout.footerData')}</p>
+              {page.devMailbox ? (
+                <p class="site-footer__small">
+                  <a href="/dev/mails">{m('layout.devMailbox')}</a>
+                </p>
+              ) : (
+                ''
+              )}
+            </div>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}

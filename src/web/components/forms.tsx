@@ -1,0 +1,189 @@
+import type { Children } from '@kitajs/html';
+import type { FieldError } from '../../domain/fields.ts';
+import { errorMessage, t, m } from '../i18n/index.ts';
+
+/** Errors and submitted values of a form shown again after a failed submission. */
+export interface FormState {
+  errors: Record<string, FieldError>;
+  values: Record<string, string>;
+}
+export const emptyForm = (values: Record<string, string> = {}): FormState => ({ errors: {}, values });
+
+const fieldId = (name: string) => `champ-${name}`;
+const errorId = (name: string) => `erreur-${name}`;
+const hintId = (name: string) => `aide-${name}`;
+
+/**
+ * The summary at the top of a form that failed: focused on load (by app.ts), each error a link
+ * to its field, as the French accessibility guidelines (RGAA 11.10, 11.11) ask.
+ */
+export function ErrorSummary(props: { form: FormState; labels: Record<string, string> }) {
+  const entries = Object.entries(props.form.errors);
+  if (entries.length === 0) return <></>;
+  const title =
+    entries.length === 1 ? m('form.errorSummaryOne') : t('form.errorSummaryTitle', { count: entries.length });
+  return (
+    <div
+      class="error-summary"
+      role="alert"
+      tabindex="-1"
+      aria-labelledby="error-summary-title"
+      data-autofocus
+    >
+      <h2 id="error-summary-title" class="error-summary__title" safe>
+        {title}
+      </h2>
+      <ul>
+        {entries.map(([name, error]) => (
+          <li>
+            <a href={`#${fieldId(name)}`}>
+              <span safe>{props.labels[name] ?? ''}</span>
+              {' : '}
+              <span safe>{errorMessage(error)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function FieldMessages(props: { name: string; hint?: string; error?: FieldError }) {
+  return (
+    <>
+      {props.hint ? (
+        <p class="field__hint" id={hintId(props.name)} safe>
+          {props.hint}
+        </p>
+      ) : (
+        ''
+      )}
+      {props.error ? (
+        <p class="field__error" id={errorId(props.name)}>
+          <span class="visually-hidden">{m('form.errorPrefix')} </span>
+          <span safe>{errorMessage(props.error)}</span>
+        </p>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
+function describedBy(name: string, hint?: string, error?: FieldError) {
+  const ids = [hint ? hintId(name) : '', error ? errorId(name) : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+function Label(props: { name: string; label: string; required?: boolean }) {
+  return (
+    <label class="field__label" for={fieldId(props.name)}>
+      <span safe>{props.label}</span>
+      {props.required ? '' : <span class="field__optional"> ({m('form.optional')})</span>}
+    </label>
+  );
+}
+
+/** A labelled text input with its hint and error, keeping the submitted value. */
+export function TextField(props: {
+  form: FormState;
+  name: string;
+  label: string;
+  hint?: string;
+  type?: 'text' | 'email' | 'password' | 'tel' | 'search';
+  required?: boolean;
+  autocomplete?: string;
+  maxlength?: number;
+  inputmode?: string;
+}) {
+  const error = props.form.errors[props.name];
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <Label name={props.name} label={props.label} required={props.required} />
+      <FieldMessages name={props.name} hint={props.hint} error={error} />
+      <input
+        class="field__input"
+        id={fieldId(props.name)}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.type === 'password' ? undefined : props.form.values[props.name]}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        maxlength={props.maxlength}
+        inputmode={props.inputmode}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(props.name, props.hint, error)}
+      />
+    </div>
+  );
+}
+
+/** A labelled drop-down list. */
+export function SelectField(props: {
+  form: FormState;
+  name: string;
+  label: string;
+  hint?: string;
+  required?: boolean;
+  placeholder: string;
+  options: Array<{ value: string; label: string }>;
+}) {
+  const error = props.form.errors[props.name];
+  const current = props.form.values[props.name] ?? '';
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <Label name={props.name} label={props.label} required={props.required} />
+      <FieldMessages name={props.name} hint={props.hint} error={error} />
+      <select
+        class="field__select"
+        id={fieldId(props.name)}
+        name={props.name}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(props.name, props.hint, error)}
+      >
+        <option value="" safe>
+          {props.placeholder}
+        </option>
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === current} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A checkbox with its label on the right, as people expect. */
+export function CheckboxField(props: { form: FormState; name: string; label: string; required?: boolean }) {
+  const error = props.form.errors[props.name];
+  return (
+    <div class={error ? 'field field--checkbox field--error' : 'field field--checkbox'}>
+      <FieldMessages name={props.name} error={error} />
+      <input
+        class="field__checkbox"
+        type="checkbox"
+        id={fieldId(props.name)}
+        name={props.name}
+        checked={props.form.values[props.name] === 'on'}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? errorId(props.name) : undefined}
+      />
+      <label for={fieldId(props.name)} safe>
+        {props.label}
+      </label>
+    </div>
+  );
+}
+
+/** A form that posts with its CSRF token; `novalidate` so the server's French errors show. */
+export function PostForm(props: { action: string; csrfToken: string; children?: Children; class?: string }) {
+  return (
+    <form method="post" action={props.action} novalidate class={props.class ?? 'form'}>
+      <input type="hidden" name="_csrf" value={props.csrfToken} />
+      {props.children}
+    </form>
+  );
+}

@@ -1,0 +1,165 @@
+/**
+ * The French catalogue: every string the interface shows goes through a key here.
+ * Plain words, short sentences: written for an 80-year-old reading on an old phone.
+ * `{name}` placeholders are filled by `t()`.
+ */
+export const fr = {
+  'app.name': 'Main-forte',
+  'app.tagline': 'Plateforme d’entraide',
+  'layout.skipLink': 'Aller au contenu',
+  'layout.mainNav': 'Menu principal',
+  'layout.home': 'Accueil',
+  'layout.signIn': 'Se connecter',
+  'layout.signUp': 'Créer un compte',
+  'layout.signOut': 'Se déconnecter',
+  'layout.myAccount': 'Mon compte',
+  'layout.devMailbox': 'Boîte mail de développement',
+  'layout.footerHelpline': 'Besoin d’aide ? Appelez le {phone}',
+  'layout.footerAbout': 'Main-forte est un logiciel libre d’entraide entre habitants.',
+  'layout.footerData': 'Données géographiques : IGN – INSEE, 2018.',
+  'layout.demoBanner': 'Version de démonstration : les personnes et les annonces sont fictives.',
+
+  'home.title': 'L’entraide en {territory}',
+  'home.lead':
+    'Vous avez besoin d’un coup de main, ou vous voulez aider près de chez vous ? Main-forte met en relation les habitants, les bénévoles et les associations de {territory}.',
+  'home.helplineTitle': 'Pas d’internet ? Appelez-nous',
+  'home.helplineText': 'Une personne vous répond et enregistre votre demande.',
+  'home.helplineCall': 'Appeler le {phone}',
+  'home.categoriesTitle': 'Les types d’aide',
+  'home.categoriesLead': 'Voici ce que les habitants proposent ou demandent le plus souvent.',
+  'home.joinTitle': 'Rejoindre l’entraide',
+  'home.joinText': 'Créez un compte pour proposer votre aide ou demander un coup de main.',
+  'home.welcomeBack': 'Bonjour {name}.',
+  'home.areasCount': '{count} communes couvertes',
+
+  'domain.aide_alimentaire_urgence': 'Aide alimentaire et d’urgence',
+  'domain.garde_enfants': 'Garde exceptionnelle d’enfants',
+  'domain.lien_personnes_fragiles': 'Lien avec les personnes fragiles isolées',
+  'domain.solidarite_proximite': 'Solidarité de proximité',
+  'domain.autre': 'Autre',
+
+  'form.errorSummaryTitle': 'Le formulaire contient {count} erreur(s)',
+  'form.errorSummaryOne': 'Le formulaire contient une erreur',
+  'form.required': 'obligatoire',
+  'form.optional': 'facultatif',
+  'form.errorPrefix': 'Erreur :',
+
+  'errors.required': 'Ce champ est obligatoire.',
+  'errors.invalid': 'Cette valeur n’est pas valide.',
+  'errors.tooShort': 'Ce texte est trop court.',
+  'errors.tooLong': 'Ce texte est trop long : {param} caractères au maximum.',
+  'errors.control': 'Ce texte contient des caractères invisibles non autorisés.',
+  'errors.encoding': 'Ce texte contient des caractères illisibles. Retapez-le.',
+  'errors.email': 'Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.',
+  'errors.passwordTooShort': 'Le mot de passe doit contenir au moins {param} caractères.',
+  'errors.passwordMismatch': 'Les deux mots de passe ne sont pas identiques.',
+  'errors.phone': 'Saisissez un numéro de téléphone valide, par exemple 04 66 12 34 56.',
+  'errors.choice': 'Choisissez une valeur dans la liste.',
+  'errors.mustAccept': 'Vous devez cocher cette case pour continuer.',
+  'errors.emailTaken':
+    'Un compte existe peut-être déjà avec cette adresse. Essayez de vous connecter ou de réinitialiser votre mot de passe.',
+  'errors.badCredentials': 'Adresse e-mail ou mot de passe incorrect.',
+  'errors.throttled': 'Trop de tentatives. Pour votre sécurité, réessayez dans 15 minutes.',
+  'errors.suspended': 'Ce compte est suspendu. Contactez l’équipe du territoire.',
+  'errors.tokenInvalid': 'Ce lien n’est plus valable. Il a peut-être déjà servi ou il a expiré.',
+  'errors.csrf':
+    'Votre formulaire a expiré. Rechargez la page et recommencez : vos informations n’ont pas été enregistrées.',
+  'errors.bodyTooLarge': 'Les informations envoyées sont trop volumineuses.',
+  'errors.badRequest': 'La demande n’est pas valide.',
+  'errors.unsupportedMedia': 'Ce type de contenu n’est pas accepté.',
+
+  'error.notFoundTitle': 'Page introuvable',
+  'error.notFoundText': 'Cette page n’existe pas ou n’est plus disponible.',
+  'error.serverTitle': 'Un problème est survenu',
+  'error.serverText':
+    'Le site rencontre une difficulté. Réessayez dans quelques minutes. Si le problème continue, appelez le {phone}.',
+  'error.forbiddenTitle': 'Accès refusé',
+  'error.backHome': 'Retour à l’accueil',
+  'error.reference': 'Référence de l’erreur : {id}',
+  'error.badRequestTitle': 'Demande incorrecte',
+  'error.unavailableTitle': 'Service momentanément indisponible',
+
+  'signup.title': 'Créer un compte',
+  'signup.lead': 'Un compte vous permet de proposer ou de demander de l’aide. C’est gratuit.',
+  'signup.displayName': 'Votre prénom ou pseudonyme',
+  'signup.displayNameHint': 'Il sera visible des autres habitants. Par exemple : Jeanne M.',
+  'signup.email': 'Adresse e-mail',
+  'signup.emailHint': 'Nous vous enverrons un lien pour la confirmer. Elle ne sera jamais affichée.',
+  'signup.password': 'Mot de passe',
+  'signup.passwordHint': 'Au moins {min} caractères. Une phrase facile à retenir convient très bien.',
+  'signup.homeArea': 'Votre commune',
+  'signup.homeAreaHint': 'Pour vous montrer l’entraide près de chez vous.',
+  'signup.chooseArea': 'Choisir une commune',
+  'signup.consent':
+    'J’accepte que mes informations soient utilisées pour l’entraide, comme expliqué dans la politique de confidentialité.',
+  'signup.submit': 'Créer mon compte',
+  'signup.haveAccount': 'Vous avez déjà un compte ?',
+  'signup.checkMailTitle': 'Vérifiez votre boîte mail',
+  'signup.checkMailText':
+    'Si l’adresse est correcte, vous allez recevoir un e-mail. Cliquez sur le lien qu’il contient pour confirmer votre compte. Pensez à regarder dans les courriers indésirables.',
+  'verify.successTitle': 'Adresse confirmée',
+  'verify.successText': 'Merci ! Votre adresse e-mail est confirmée. Vous pouvez maintenant vous connecter.',
+  'verify.failedTitle': 'Lien non valable',
+  'verify.pending': 'Votre adresse e-mail n’est pas encore confirmée.',
+  'verify.resend': 'Renvoyer l’e-mail de confirmation',
+  'verify.resent': 'Un nouvel e-mail de confirmation vient de vous être envoyé.',
+
+  'login.title': 'Se connecter',
+  'login.email': 'Adresse e-mail',
+  'login.password': 'Mot de passe',
+  'login.submit': 'Se connecter',
+  'login.forgot': 'Mot de passe oublié ?',
+  'login.noAccount': 'Pas encore de compte ?',
+  'login.success': 'Vous êtes connecté·e.',
+  'logout.done': 'Vous êtes déconnecté·e. À bientôt !',
+
+  'reset.requestTitle': 'Mot de passe oublié',
+  'reset.requestLead':
+    'Indiquez votre adresse e-mail. Nous vous enverrons un lien pour choisir un nouveau mot de passe.',
+  'reset.requestSubmit': 'Recevoir le lien',
+  'reset.requestSent':
+    'Si un compte existe avec cette adresse, un e-mail vient d’être envoyé. Le lien est valable une heure.',
+  'reset.newTitle': 'Choisir un nouveau mot de passe',
+  'reset.newPassword': 'Nouveau mot de passe',
+  'reset.newSubmit': 'Enregistrer le mot de passe',
+  'reset.done': 'Votre mot de passe a été changé. Vous pouvez vous connecter.',
+
+  'account.title': 'Mon compte',
+  'account.profileTitle': 'Mon profil',
+  'account.displayName': 'Prénom ou pseudonyme',
+  'account.email': 'Adresse e-mail',
+  'account.emailPrivate': 'Votre adresse n’est jamais montrée aux autres.',
+  'account.phone': 'Téléphone',
+  'account.phoneHint': 'Il reste privé. Vous choisirez à qui le donner.',
+  'account.homeArea': 'Ma commune',
+  'account.roles': 'Mes rôles sur ce territoire',
+  'account.save': 'Enregistrer',
+  'account.saved': 'Vos informations sont enregistrées.',
+  'role.member': 'Membre',
+  'role.moderator': 'Modérateur·rice',
+  'role.operator': 'Opérateur·rice',
+  'role.admin': 'Administrateur·rice',
+
+  'mailbox.title': 'Boîte mail de développement',
+  'mailbox.lead':
+    'Aucun serveur d’envoi n’est configuré : les e-mails sont gardés ici au lieu d’être envoyés. Cette page n’existe pas en production.',
+  'mailbox.empty': 'Aucun e-mail pour le moment.',
+  'mailbox.to': 'Destinataire',
+  'mailbox.subject': 'Objet',
+  'mailbox.date': 'Date',
+  'mailbox.back': 'Retour à la boîte mail',
+
+  'mail.greeting': 'Bonjour {name},',
+  'mail.signature': 'L’équipe Main-forte de {territory}',
+  'mail.verifySubject': 'Confirmez votre adresse e-mail',
+  'mail.verifyBody':
+    'Pour confirmer votre compte sur Main-forte, ouvrez ce lien (valable 48 heures) :\n{link}\n\nSi vous n’avez pas créé de compte, ignorez ce message.',
+  'mail.resetSubject': 'Choisir un nouveau mot de passe',
+  'mail.resetBody':
+    'Vous avez demandé à changer votre mot de passe. Ouvrez ce lien (valable une heure) :\n{link}\n\nSi ce n’est pas vous, ignorez ce message : votre mot de passe ne change pas.',
+  'mail.existingAccountSubject': 'Vous avez déjà un compte',
+  'mail.existingAccountBody':
+    'Quelqu’un a essayé de créer un compte avec votre adresse. Si c’était vous, connectez-vous ici :\n{link}\n\nMot de passe oublié ? {resetLink}',
+} as const;
+
+export type MessageKey = keyof typeof fr;
