@@ -109,7 +109,10 @@ export type ParseResult<T> =
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
   const source = input && typeof input === 'object' && !Array.isArray(input) ? input : {};
-  const result = schema.safeParse(source);
+  // An absent field is an empty one: forms omit unticked boxes and empty selects.
+  const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const filled = { ...Object.fromEntries(shape.map((k) => [k, ''])), ...source };
+  const result = schema.safeParse(filled);
   if (result.success) return { ok: true, value: result.data };
   const errors: Record<string, FieldError> = {};
   for (const issue of result.error.issues) {

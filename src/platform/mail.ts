@@ -1,7 +1,7 @@
 import { escapeHtml } from '@kitajs/html';
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import type { Db, Executor } from '../db/client.ts';
+import { queryRows, type Db, type Executor } from '../db/client.ts';
 import { devMail, outbox, type OutboxMail } from '../db/schema.ts';
 import { t, type MessageKey } from '../web/i18n/index.ts';
 import type { AfterCommit } from './transaction.ts';
@@ -81,37 +81,40 @@ export class Outbox {
     afterCommit(() => this.kick());
   }
 
-  /** Delivers pending mails, a batch at a time; failures are retried on later runs (10 tries). */
+  /**
+   * Delivers pending mails. Rows are claimed by one UPDATE (a lease of two minutes) and sent
+   * outside any transaction, so a slow SMTP server never holds a database lock; a failed row is
+   * retried by later runs, ten times at most.
+   */
   async deliverPending(batch = 20): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const sent = await this.db.transaction(async (tx) => {
-        const rows = await tx
-          .select()
-          .from(outbox)
-          .where(and(isNull(outbox.sentAt), lt(outbox.attempts, 10)))
-          .orderBy(asc(outbox.createdAt))
-          .limit(batch)
-          .for('update', { skipLocked: true });
-        for (const row of rows) {
-          try {
-            await this.transport.send(row.payload, row.id);
-            await tx
-              .update(outbox)
-              .set({ sentAt: sql`now()` })
-              .where(eq(outbox.id, row.id));
-          } catch (err) {
-            this.log('mail delivery failed', err);
-            await tx
-              .update(outbox)
-              .set({ attempts: sql`${outbox.attempts} + 1`, lastError: String(err).slice(0, 500) })
-              .where(eq(outbox.id, row.id));
-          }
+      const claimed = await queryRows<{ id: string; payload: OutboxMail }>(
+        this.db,
+        sql`update ${outbox} set attempts = attempts + 1, locked_until = now() + interval '2 minutes'
+            where id in (
+              select id from ${outbox}
+              where sent_at is null and attempts < 10 and (locked_until is null or locked_until < now())
+              order by created_at limit ${batch} for update skip locked)
+            returning id, payload`,
+      );
+      for (const row of claimed) {
+        try {
+          await this.transport.send(row.payload, row.id);
+          await this.db
+            .update(outbox)
+            .set({ sentAt: sql`now()`, lockedUntil: null })
+            .where(eq(outbox.id, row.id));
+          delivered++;
+        } catch (err) {
+          this.log('mail delivery failed', err);
+          await this.db
+            .update(outbox)
+            .set({ lockedUntil: null, lastError: String(err).slice(0, 500) })
+            .where(eq(outbox.id, row.id));
         }
-        return rows.length;
-      });
-      delivered += sent;
-      if (sent < batch) return delivered;
+      }
+      if (claimed.length < batch) return delivered;
     }
   }
 }

@@ -107,6 +107,7 @@ CREATE TABLE "outbox" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"sent_at" timestamp with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,
+	"locked_until" timestamp with time zone,
 	"last_error" text
 );
 --> statement-breakpoint
