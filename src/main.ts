@@ -2,8 +2,7 @@ import { buildApp } from './app.ts';
 import { isProduction, loadEnv } from './config/env.ts';
 import { openDatabase } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
-import { countDemoAccounts, seedDemo } from './db/seed/demo.ts';
-import { formatPhone } from './domain/input.ts';
+import { countDemoAccounts, demoInfoLines, seedDemo } from './db/seed/demo.ts';
 
 /** Starts Main-forte: environment, database, migrations, demo data (demo mode), server, jobs. */
 async function main() {
@@ -42,15 +41,7 @@ async function main() {
     `  Main-forte est prêt : ${url}`,
     `  Base de données : ${database.kind === 'pglite' ? `PGlite (${env.DATA_DIR})` : 'PostgreSQL'} — démarrage en ${ms} ms`,
   ];
-  if (demo) {
-    lines.push(
-      `  Territoire de démonstration : ${demo.territory}${demo.created ? ' (créé à l’instant)' : ''}`,
-      `  Numéro unique (fictif) : ${formatPhone('0466000000')}`,
-      '  Comptes de démonstration (mot de passe pour tous : ' + demo.password + ') :',
-      ...demo.accounts.map((a) => `    - ${a.email.padEnd(32)} ${a.roles.join(', ')}`),
-      `  Boîte mail de développement : ${url}/dev/mails`,
-    );
-  }
+  if (demo) lines.push(...demoInfoLines(demo, { mailboxUrl: `${url}/dev/mails` }));
   console.log(lines.join('\n') + '\n');
   app.log.info({ url, startMs: ms }, 'started');
 
@@ -69,6 +60,8 @@ async function main() {
       process.exit(0);
     }
   };
+  // A lost database connection must not take the process down: log, keep serving, recover.
+  process.on('unhandledRejection', (err) => app.log.error({ err }, 'unhandled rejection'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import type { Role } from '../schema.ts';
 import { account, territory } from '../schema.ts';
+import { formatPhone } from '../../domain/input.ts';
 import { hashPassword } from '../../modules/accounts/service.ts';
 import * as accountsRepo from '../../modules/accounts/repository.ts';
 import type { Db } from '../client.ts';
@@ -8,6 +9,8 @@ import { createDepartementTerritory, loadGeodata } from './territory.ts';
 
 /** Demo accounts: fictitious people, one per role, all with the same printed password. */
 export const DEMO_PASSWORD = 'entraide-en-lozere';
+// A fictitious number: the demo must not send callers to a real service.
+export const DEMO_HELPLINE_PHONE = '0466000000';
 export const DEMO_ACCOUNTS: ReadonlyArray<{
   email: string;
   displayName: string;
@@ -57,8 +60,7 @@ export async function seedDemo(db: Db): Promise<DemoInfo> {
     const lozere = await createDepartementTerritory(tx, geodata, {
       slug: 'lozere',
       isDefault: true,
-      // A fictitious number: the demo must not send callers to a real service.
-      helplinePhone: '0466000000',
+      helplinePhone: DEMO_HELPLINE_PHONE,
       helplineHours: 'Du lundi au samedi, de 9 h à 18 h',
     });
     const areas = await tx.query.area.findMany({ where: (a, { eq: e }) => e(a.territoryId, lozere.id) });
@@ -81,6 +83,21 @@ export async function seedDemo(db: Db): Promise<DemoInfo> {
     }
   });
   return { created: true, ...info };
+}
+
+/**
+ * The French lines that present the demo (territory, helpline, accounts and their password),
+ * printed by `npm start` in demo mode and by `npm run cli -- seed-demo`.
+ */
+export function demoInfoLines(demo: DemoInfo, opts: { mailboxUrl?: string } = {}): string[] {
+  const lines = [
+    `  Territoire de démonstration : ${demo.territory}${demo.created ? ' (créé à l’instant)' : ''}`,
+    `  Numéro unique (fictif) : ${formatPhone(DEMO_HELPLINE_PHONE)}`,
+    '  Comptes de démonstration (mot de passe pour tous : ' + demo.password + ') :',
+    ...demo.accounts.map((a) => `    - ${a.email.padEnd(32)} ${a.roles.join(', ')}`),
+  ];
+  if (opts.mailboxUrl) lines.push(`  Boîte mail de développement : ${opts.mailboxUrl}`);
+  return lines;
 }
 
 /** How many demo accounts exist (production refuses to start while there are any). */

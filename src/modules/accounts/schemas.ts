@@ -44,3 +44,14 @@ export const profileInput = z.object({
 export type ProfileInput = z.output<typeof profileInput>;
 
 export const tokenQuery = z.object({ jeton: optionalText(100) });
+
+/**
+ * Input of `create-admin` (command line). The name is needed only to create an account; without
+ * a password, one is generated. Empty values mean « not given ».
+ */
+export const createAdminInput = z.object({
+  email: email(),
+  displayName: z.preprocess((v) => (v === '' || v === undefined ? null : v), displayName().nullable()),
+  password: z.preprocess((v) => (v === '' || v === undefined ? null : v), newPassword().nullable()),
+});
+export type CreateAdminInput = z.output<typeof createAdminInput>;
