@@ -16,6 +16,8 @@ import { LIMITS } from './domain/limits.ts';
 import { accountsRoutes } from './modules/accounts/routes.tsx';
 import { AccountService, type Viewer } from './modules/accounts/service.ts';
 import { devMailRoutes } from './modules/devmail/routes.tsx';
+import { postsRoutes } from './modules/posts/routes.tsx';
+import { PostService } from './modules/posts/service.ts';
 import { territoryRoutes } from './modules/territory/routes.ts';
 import { TerritoryService, themeVersion } from './modules/territory/service.ts';
 import { Assets } from './platform/assets.ts';
@@ -40,6 +42,7 @@ export interface Platform {
   geocoder: Geocoder;
   territories: TerritoryService;
   accounts: AccountService;
+  posts: PostService;
   cookies: { session: string; flash: string; secure: boolean };
 }
 
@@ -98,6 +101,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    // A malformed or oversized URL is refused by the router before any hook runs: answer in French.
+    frameworkErrors: (error, _req, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      return status < 500
+        ? reply.code(status).send({ error: 'bad_request', message: t('errors.badRequest') })
+        : reply.code(status).send({ error: 'server_error', message: t('error.serverTitle') });
+    },
   });
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
 
@@ -136,6 +146,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     geocoder,
     territories,
     accounts: new AccountService({ db: database.db, outbox, territories, log }),
+    posts: new PostService({ db: database.db, territories, geocoder, outbox }),
     cookies: {
       session: production ? '__Host-mf_session' : 'mf_session',
       flash: 'mf_flash',
@@ -145,7 +156,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate('platform', platform);
 
   await app.register(fastifyCookie, { secret: env.SESSION_SECRET });
-  await app.register(fastifyFormbody, { bodyLimit: LIMITS.bodyBytes });
+  await app.register(fastifyFormbody, { bodyLimit: LIMITS.bodyBytes, parser: parseForm });
+  // Forms are urlencoded and the API speaks JSON: plain text is refused (415) rather than ignored.
+  app.removeContentTypeParser('text/plain');
   await app.register(fastifyHelmet, {
     // The CSP depends on the territory's tile server, so it is set per request below.
     contentSecurityPolicy: false,
@@ -341,7 +354,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   app.get('/assets/*', { config: { bare: true } }, async (req, reply) => {
     const asset = assets.get(req.url.split('?')[0] ?? '');
-    if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Introuvable');
+    if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send(t('error.notFoundText'));
     return reply
       .header('cache-control', 'public, max-age=31536000, immutable')
       .type(asset.contentType)
@@ -350,6 +363,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(territoryRoutes);
   await app.register(accountsRoutes);
+  await app.register(postsRoutes);
   if (!production) await app.register(devMailRoutes);
 
   app.addHook('onClose', async () => {
@@ -357,6 +371,20 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   if (opts.startJobs) await jobs.start(() => outbox.deliverPending());
   return app;
+}
+
+/**
+ * Parses a urlencoded body as browsers and the URL standard do: an invalid UTF-8 sequence becomes
+ * U+FFFD, which the field rules refuse (errors.encoding), instead of being kept as literal « %FF ».
+ * A repeated key gives an array; the object has no prototype.
+ */
+function parseForm(body: string): Record<string, string | string[]> {
+  const form: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of new URLSearchParams(body)) {
+    const previous = form[key];
+    form[key] = previous === undefined ? value : [previous, value].flat();
+  }
+  return form;
 }
 
 /** Only this site's own scripts and styles; map tiles from the territory's tile server. */

@@ -26,6 +26,8 @@ export interface SqlExecutor {
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
+  /** Statements sent through Drizzle since opening (tests assert query counts with it). */
+  stats: { queries: number };
   raw: SqlExecutor;
   /** Checks that the database answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
@@ -45,10 +47,12 @@ async function openPglite(dataDir: string): Promise<Database> {
     dataDir,
     extensions: { cube, earthdistance, btree_gist, pg_trgm, unaccent },
   });
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const stats = { queries: 0 };
+  const db = drizzlePglite({ client, schema, logger: counter(stats) }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
+    stats,
     raw: {
       // PGlite's query() takes one statement; pg-boss sends multi-statement scripts without values.
       async executeSql(text, values) {
@@ -76,10 +80,12 @@ async function openPostgres(url: string, log?: (msg: string, err?: unknown) => v
   });
   // An idle client whose server went away emits 'error'; unhandled, it would crash the process.
   pool.on('error', (err) => log?.('database connection lost', err));
-  const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+  const stats = { queries: 0 };
+  const db = drizzleNodePg({ client: pool, schema, logger: counter(stats) }) as unknown as Db;
   return {
     kind: 'postgres',
     db,
+    stats,
     raw: { executeSql: (text, values) => pool.query(text, values as unknown[]) },
     async ping(timeoutMs = 2000) {
       let timer: NodeJS.Timeout | undefined;
@@ -102,6 +108,12 @@ async function openPostgres(url: string, log?: (msg: string, err?: unknown) => v
     },
   };
 }
+
+const counter = (stats: { queries: number }) => ({
+  logQuery() {
+    stats.queries++;
+  },
+});
 
 /** Rows of a raw SQL query, whichever driver answered. */
 export async function queryRows<T>(db: Executor, query: ReturnType<typeof sql>): Promise<T[]> {

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  customType,
+  date,
   doublePrecision,
   index,
   integer,
@@ -263,3 +265,103 @@ export const devMail = pgTable('dev_mail', {
   html: text('html').notNull(),
   createdAt: createdAt(),
 });
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const POST_KINDS = ['offer', 'request'] as const;
+export type PostKind = (typeof POST_KINDS)[number];
+export const POST_STATUSES = ['open', 'fulfilled', 'withdrawn', 'expired', 'hidden'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+/**
+ * A help post (« annonce »): an offer or a request. Lifecycle lives in timestamps; `status` is
+ * derived from them by the service and stored only so the partial indexes can cover open posts.
+ * `address`, `exact_lat` and `exact_lon` are private: public views use `public_lat/lon`.
+ */
+export const post = pgTable(
+  'post',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    kind: text('kind', { enum: POST_KINDS }).notNull(),
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => category.id),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    whenText: text('when_text').notNull().default(''),
+    startsOn: date('starts_on'),
+    endsOn: date('ends_on'),
+    areaId: uuid('area_id')
+      .notNull()
+      .references(() => area.id),
+    address: text('address'),
+    exactLat: doublePrecision('exact_lat'),
+    exactLon: doublePrecision('exact_lon'),
+    placePrecision: text('place_precision', { enum: ['address', 'commune'] }).notNull(),
+    publicLat: doublePrecision('public_lat').notNull(),
+    publicLon: doublePrecision('public_lon').notNull(),
+    authorAccountId: uuid('author_account_id').references(() => account.id, { onDelete: 'cascade' }),
+    /** A structure posting as itself (structures arrive with the missions issue). */
+    authorOrganizationId: uuid('author_organization_id'),
+    onBehalfOfBeneficiaryId: uuid('on_behalf_of_beneficiary_id').references(() => beneficiary.id, {
+      onDelete: 'cascade',
+    }),
+    createdByAccountId: uuid('created_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+    showPhone: boolean('show_phone').notNull().default(false),
+    showEmail: boolean('show_email').notNull().default(false),
+    status: text('status', { enum: POST_STATUSES }).notNull().default('open'),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    fulfilledAt: timestamp('fulfilled_at', { withTimezone: true }),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    hiddenAt: timestamp('hidden_at', { withTimezone: true }),
+    expiryRemindedAt: timestamp('expiry_reminded_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    search: tsvector('search').generatedAlwaysAs(
+      sql`setweight(to_tsvector('french_unaccent', title), 'A') || setweight(to_tsvector('french_unaccent', description), 'B')`,
+    ),
+  },
+  (t) => [
+    index('post_open_geo_idx')
+      .using('gist', t.territoryId, t.categoryId, sql`geo_point(${t.publicLat}, ${t.publicLon})`)
+      .where(sql`${t.status} = 'open'`),
+    index('post_open_published_idx')
+      .on(t.territoryId, t.publishedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'open'`),
+    index('post_open_area_idx')
+      .on(t.territoryId, t.areaId)
+      .where(sql`${t.status} = 'open'`),
+    index('post_search_idx').using('gin', t.search),
+    index('post_title_trgm_idx').using('gin', sql`immutable_unaccent(lower(${t.title})) gin_trgm_ops`),
+    index('post_author_idx').on(t.authorAccountId),
+    index('post_expiry_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'open'`),
+  ],
+);
+
+export const REPORT_REASONS = ['scam', 'inappropriate', 'dangerous', 'personal_data', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** A report (« signalement ») on any content; the moderation queue reads these. */
+export const report = pgTable(
+  'report',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    subjectType: text('subject_type', { enum: ['post', 'message', 'conversation', 'account'] }).notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    reporterAccountId: uuid('reporter_account_id').references(() => account.id, { onDelete: 'set null' }),
+    reason: text('reason', { enum: REPORT_REASONS }).notNull(),
+    details: text('details').notNull().default(''),
+    createdAt: createdAt(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('report_once_per_reporter_uq').on(t.subjectType, t.subjectId, t.reporterAccountId),
+    index('report_open_idx')
+      .on(t.territoryId, t.createdAt)
+      .where(sql`${t.resolvedAt} is null`),
+  ],
+);

@@ -60,13 +60,17 @@ export const newPassword = () =>
     }
   }) as z.ZodType<string>;
 
-/** A password typed to sign in: only presence and size are checked. */
+/**
+ * A password typed to sign in: presence and size, and no character that `newPassword` refuses
+ * (such a password cannot exist, so the attempt is garbage, not a failed sign-in to count).
+ */
 export const currentPassword = () =>
   z.unknown().superRefine((v, ctx) => {
     if (typeof v !== 'string' || v.length === 0)
       ctx.addIssue({ code: 'custom', message: msg('errors.required') });
     else if (v.length > LIMITS.password.max)
       ctx.addIssue({ code: 'custom', message: msg('errors.tooLong', LIMITS.password.max) });
+    else if (textProblem(v)) ctx.addIssue({ code: 'custom', message: msg(`errors.${textProblem(v)}`) });
   }) as z.ZodType<string>;
 
 /** An optional phone number, normalised to digits (null when empty). */

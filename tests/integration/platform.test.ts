@@ -119,7 +119,11 @@ describe('territories', () => {
     const b = await t.app.inject({ method: 'GET', url: '/', headers: { host: `${other.slug}.test` } });
     expect(b.body).toContain('Catégorie secrète de B');
     expect(a.body).not.toContain('Catégorie secrète de B');
-    const apiB = await t.app.inject({ method: 'GET', url: '/api/v1/territory', headers: { host: `${other.slug}.test` } });
+    const apiB = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/territory',
+      headers: { host: `${other.slug}.test` },
+    });
     expect(apiB.json().slug).toBe(other.slug);
   });
 
@@ -161,7 +165,9 @@ describe('production mode', () => {
       expect(cookie).toContain('__Host-mf_csrf=');
       expect(cookie).toContain('Secure');
       expect(res.headers['strict-transport-security']).toBeTruthy();
-      expect((await app.inject({ method: 'GET', url: '/dev/mails', headers: { host: t.host } })).statusCode).toBe(404);
+      expect(
+        (await app.inject({ method: 'GET', url: '/dev/mails', headers: { host: t.host } })).statusCode,
+      ).toBe(404);
       expect(res.body).not.toContain('/dev/mails');
       expect(res.body).not.toContain('Version de démonstration');
     } finally {
@@ -228,7 +234,8 @@ describe.runIf(testDbKind() === 'postgres')('database outage', () => {
     const env = loadEnv({ MAIN_FORTE_MODE: 'test', LOG_LEVEL: 'silent' });
     const app = await buildApp({ env, database });
     await app.ready();
-    const health = async () => (await app.inject({ method: 'GET', url: '/healthz', headers: { host: slugged.host } })).statusCode;
+    const health = async () =>
+      (await app.inject({ method: 'GET', url: '/healthz', headers: { host: slugged.host } })).statusCode;
     try {
       expect(await health()).toBe(200);
       const closed = new Promise<void>((r) => proxy.close(() => r()));

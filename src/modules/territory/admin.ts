@@ -8,6 +8,7 @@ import {
   upsertAreas,
   type AreaInput,
 } from '../../db/seed/territory.ts';
+import { DEFAULT_CATEGORIES } from '../../domain/categories.ts';
 import { normalizePhone } from '../../domain/input.ts';
 import { audit } from '../../platform/audit.ts';
 import { systemCtx, type Ctx } from '../../platform/context.ts';
@@ -54,11 +55,20 @@ export interface CreateTerritoryInput {
   helplineHours: string | null;
 }
 
+export interface CreateTerritoryOutcome {
+  territory: TerritoryRow;
+  communes: number;
+  categories: number;
+}
+
 /**
  * Creates a département territory from a shipped geodata file: its communes and the default
  * categories, in one transaction, with a `territory.create` audit row.
  */
-export async function createTerritory(db: Db, input: CreateTerritoryInput): Promise<AdminResult<TerritoryRow>> {
+export async function createTerritory(
+  db: Db,
+  input: CreateTerritoryInput,
+): Promise<AdminResult<CreateTerritoryOutcome>> {
   const problems: string[] = [];
   if (!SLUG.test(input.slug))
     problems.push(
@@ -75,7 +85,8 @@ export async function createTerritory(db: Db, input: CreateTerritoryInput): Prom
   let phone: string | null = null;
   if (input.helplinePhone) {
     phone = normalizePhone(input.helplinePhone);
-    if (!phone) problems.push(`Numéro de téléphone « ${input.helplinePhone} » invalide (exemple : 04 66 12 34 56).`);
+    if (!phone)
+      problems.push(`Numéro de téléphone « ${input.helplinePhone} » invalide (exemple : 04 66 12 34 56).`);
   }
   const hours = input.helplineHours?.trim() || null;
   if (hours && hours.length > 200) problems.push('Horaires trop longs : 200 caractères au plus.');
@@ -107,7 +118,10 @@ export async function createTerritory(db: Db, input: CreateTerritoryInput): Prom
     );
     return row;
   });
-  return { ok: true, value: created };
+  return {
+    ok: true,
+    value: { territory: created, communes: geodata.communes.length, categories: DEFAULT_CATEGORIES.length },
+  };
 }
 
 export interface ImportAreasOutcome {
@@ -134,7 +148,9 @@ export async function importAreas(
   areas.forEach((a, i) => {
     const key = `${a.kind}:${a.code}`;
     if (seen.has(key))
-      problems.push(`Le code « ${a.code} » (${a.kind}) apparaît deux fois : chaque zone doit avoir son code.`);
+      problems.push(
+        `Le code « ${a.code} » (${a.kind}) apparaît deux fois : chaque zone doit avoir son code.`,
+      );
     seen.set(key, i);
   });
   if (problems.length === 0 && areas.length === 0) problems.push('Le fichier ne contient aucune zone.');
@@ -174,9 +190,9 @@ const isRing = (r: unknown) => Array.isArray(r) && r.length >= 4 && r.every(isPo
 const isPolygon = (p: unknown) => Array.isArray(p) && p.length >= 1 && p.every(isRing);
 
 /**
- * Reports polygons whose coordinates are not rings of [lon, lat] numbers. areasFromGeoJson
- * computes a centroid from them and would fail or store NaN; such features are handed to it
- * without geometry (it then reports nothing more about them) so the other checks still run.
+ * Reports polygons whose coordinates are not rings of [lon, lat] numbers: areasFromGeoJson
+ * computes a centroid from them and would throw or store NaN. Such features reach it with a
+ * placeholder outline, so that their other properties are still checked.
  */
 function checkCoordinates(collection: unknown): { collection: unknown; problems: string[] } {
   const features = (collection as { features?: unknown })?.features;

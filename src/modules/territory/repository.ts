@@ -7,7 +7,7 @@ export type CategoryRow = typeof category.$inferSelect;
 export type AreaRow = typeof area.$inferSelect;
 export type AreaSummary = Pick<
   AreaRow,
-  'id' | 'code' | 'name' | 'kind' | 'postalCodes' | 'centroidLat' | 'centroidLon'
+  'id' | 'code' | 'name' | 'kind' | 'postalCodes' | 'centroidLat' | 'centroidLon' | 'population'
 >;
 
 /** All territories (a deployment has a handful), for host resolution. */
@@ -39,6 +39,7 @@ export async function listAreas(db: Executor, territoryId: string): Promise<Area
       postalCodes: area.postalCodes,
       centroidLat: area.centroidLat,
       centroidLon: area.centroidLon,
+      population: area.population,
     })
     .from(area)
     .where(eq(area.territoryId, territoryId));
@@ -64,6 +65,7 @@ export async function findArea(
       postalCodes: area.postalCodes,
       centroidLat: area.centroidLat,
       centroidLon: area.centroidLon,
+      population: area.population,
     })
     .from(area)
     .where(and(eq(area.territoryId, territoryId), eq(area.id, areaId)))

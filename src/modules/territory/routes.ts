@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { themeVersion } from './service.ts';
 import { HomePage } from './views/Home.tsx';
+import { PrivacyPage } from './views/Privacy.tsx';
 
 /** Home page, per-territory theme, and the public description of the territory. */
 export async function territoryRoutes(app: FastifyInstance) {
@@ -13,6 +14,8 @@ export async function territoryRoutes(app: FastifyInstance) {
     ]);
     return reply.html(HomePage({ page: reply.page(), categories, areaCount }));
   });
+
+  app.get('/donnees-personnelles', async (_req, reply) => reply.html(PrivacyPage({ page: reply.page() })));
 
   app.get<{ Params: { file: string } }>('/theme/:file', async (req, reply) => {
     const expected = `${req.territory.slug}.${themeVersion(req.territory)}.css`;

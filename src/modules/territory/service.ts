@@ -20,6 +20,7 @@ const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
 export class TerritoryService {
   private snapshot: Snapshot | null = null;
   private readonly categoriesCache = new Map<string, { at: number; rows: CategoryRow[] }>();
+  private readonly areasCache = new Map<string, { at: number; rows: AreaSummary[] }>();
 
   constructor(
     private readonly db: Db,
@@ -57,6 +58,7 @@ export class TerritoryService {
   invalidate(): void {
     this.snapshot = null;
     this.categoriesCache.clear();
+    this.areasCache.clear();
   }
 
   /** Active categories of a territory, cached like territories. */
@@ -68,8 +70,13 @@ export class TerritoryService {
     return rows;
   }
 
-  areas(territoryId: string): Promise<AreaSummary[]> {
-    return repo.listAreas(this.db, territoryId);
+  /** Areas of a territory (no outlines), cached like categories; the same array between reloads. */
+  async areas(territoryId: string): Promise<AreaSummary[]> {
+    const hit = this.areasCache.get(territoryId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.rows;
+    const rows = await repo.listAreas(this.db, territoryId);
+    this.areasCache.set(territoryId, { at: Date.now(), rows });
+    return rows;
   }
 
   findArea(territoryId: string, areaId: string) {

@@ -1,7 +1,9 @@
 // Small enhancements only: every page works without this script.
+import { enhanceGeolocation } from './geolocate.ts';
 
-// Move focus to the error summary of a form that came back with errors (RGAA 11.10).
 document.addEventListener('DOMContentLoaded', () => {
+  // Move focus to the error summary of a form that came back with errors (RGAA 11.10).
   const summary = document.querySelector<HTMLElement>('[data-autofocus]');
   if (summary) summary.focus();
+  enhanceGeolocation();
 });

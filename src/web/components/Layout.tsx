@@ -1,6 +1,6 @@
 import type { Children } from '@kitajs/html';
 import { formatPhone } from '../../domain/input.ts';
-import { t, m } from '../i18n/index.ts';
+import { m } from '../i18n/index.ts';
 import type { PageContext } from '../page.ts';
 
 /** The page shell: skip link, header with navigation, main landmark, footer with the help line. */
@@ -92,7 +92,10 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
             <div class="container">
               {phone ? (
                 <p class="site-footer__helpline">
-                  <span safe>{t('layout.footerHelpline', { phone })}</span>
+                  {m('layout.footerHelplineLead')}{' '}
+                  <a class="nowrap" href={`tel:${territory.helplinePhone}`} safe>
+                    {phone}
+                  </a>
                   {territory.helplineHours ? (
                     <>
                       {' — '}
@@ -106,6 +109,9 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
                 ''
               )}
               <p>{m('layout.footerAbout')}</p>
+              <p class="site-footer__small">
+                <a href="/donnees-personnelles">{m('layout.privacy')}</a>
+              </p>
               <p class="site-footer__small">{m('layout.footerData')}</p>
               {page.devMailbox ? (
                 <p class="site-footer__small">

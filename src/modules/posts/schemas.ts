@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { optionalText, requiredLongText, requiredText } from '../../domain/fields.ts';
+import { POST_LIMITS } from '../../domain/posts.ts';
+import { POST_KINDS, REPORT_REASONS } from '../../db/schema.ts';
+
+const msg = (key: string) => key;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const choice = <T extends readonly [string, ...string[]]>(values: T) =>
+  optionalText(40).refine((v) => v === '' || (values as readonly string[]).includes(v), {
+    message: msg('errors.choice'),
+  });
+
+const isoDate = () =>
+  optionalText(10).refine(
+    (v) => v === '' || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))),
+    {
+      message: msg('errors.date'),
+    },
+  );
+
+const checkbox = () => z.unknown().transform((v) => v === 'on' || v === 'true' || v === true);
+
+/** The post form (HTML) and `POST /api/v1/posts` (JSON). */
+export const postInput = z
+  .object({
+    kind: choice(POST_KINDS).refine((v) => v !== '', { message: msg('errors.required') }),
+    categoryId: optionalText(64)
+      .refine((v) => v !== '', { message: msg('errors.required') })
+      .refine((v) => v === '' || UUID.test(v), {
+        message: msg('errors.choice'),
+      }),
+    title: requiredText(POST_LIMITS.title),
+    description: requiredLongText(POST_LIMITS.description),
+    whenText: optionalText(POST_LIMITS.whenText),
+    startsOn: isoDate(),
+    endsOn: isoDate(),
+    commune: requiredText(120),
+    address: optionalText(POST_LIMITS.address),
+    showPhone: checkbox(),
+    showEmail: checkbox(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.startsOn && v.endsOn && v.endsOn < v.startsOn)
+      ctx.addIssue({ code: 'custom', path: ['endsOn'], message: msg('errors.endBeforeStart') });
+  });
+export type PostInput = z.output<typeof postInput>;
+
+export const reportInput = z.object({
+  reason: choice(REPORT_REASONS).refine((v) => v !== '', { message: msg('errors.required') }),
+  details: optionalText(POST_LIMITS.reportDetails),
+});
+
+const number = (min: number, max: number) =>
+  optionalText(20).transform((v, ctx) => {
+    if (v === '') return null;
+    const n = Number(v.replace(',', '.'));
+    if (!Number.isFinite(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.invalid') });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** The discovery filters, all in the URL so a search can be shared and works without JavaScript. */
+export const searchQuery = z.object({
+  type: choice(['offre', 'demande']),
+  categorie: z
+    .unknown()
+    .transform((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().max(60, msg('errors.invalid'))).max(20, msg('errors.invalid'))),
+  commune: optionalText(120),
+  pres: optionalText(120),
+  lat: number(-90, 90),
+  lon: number(-180, 180),
+  rayon: number(1, 50),
+  q: optionalText(100),
+  tri: choice(['proches', 'recentes']),
+  apres: optionalText(80),
+});
+export type SearchQuery = z.output<typeof searchQuery>;

@@ -1,0 +1,470 @@
+import type { Db } from '../../db/client.ts';
+import type { PostKind, PostStatus, ReportReason } from '../../db/schema.ts';
+import type { FieldError } from '../../domain/fields.ts';
+import { haversineKm } from '../../domain/geo.ts';
+import { can, type Actor } from '../../domain/permissions.ts';
+import { approximateDistance, publicPoint } from '../../domain/place-privacy.ts';
+import {
+  allowedActions,
+  dailyPostQuota,
+  POST_DURATION,
+  postStatus,
+  publicName,
+  renewedExpiry,
+} from '../../domain/posts.ts';
+import { normalizeForSearch } from '../../domain/text.ts';
+import { audit } from '../../platform/audit.ts';
+import type { Ctx } from '../../platform/context.ts';
+import type { Geocoder } from '../../platform/geocoder.ts';
+import { composeMail, type Outbox } from '../../platform/mail.ts';
+import { transaction } from '../../platform/transaction.ts';
+import * as accountsRepo from '../accounts/repository.ts';
+import type { AreaSummary, CategoryRow, TerritoryService } from '../territory/service.ts';
+import * as repo from './repository.ts';
+import type { PostInput, SearchQuery } from './schemas.ts';
+
+export type Result<T = void> = { ok: true; value: T } | { ok: false; errors: Record<string, FieldError> };
+const fail = (field: string, key: string): Result<never> => ({ ok: false, errors: { [field]: { key } } });
+
+export const PAGE_SIZE = 20;
+const DEFAULT_RADIUS_KM = 10;
+
+/** A post as any viewer may see it. Built only here, so private fields cannot leak by accident. */
+export interface PublicPost {
+  id: string;
+  kind: PostKind;
+  status: PostStatus;
+  title: string;
+  description: string;
+  excerpt: string;
+  whenText: string;
+  startsOn: string | null;
+  endsOn: string | null;
+  category: { id: string; slug: string; name: string };
+  area: { id: string; name: string };
+  point: { lat: number; lon: number };
+  distance: ReturnType<typeof approximateDistance> | null;
+  authorName: string;
+  publishedAt: Date;
+  expiresAt: Date;
+}
+
+/** The search as understood by the service, echoed back to the page to fill the filters. */
+export interface ResolvedSearch {
+  kind: PostKind | null;
+  categorySlugs: string[];
+  area: AreaSummary | null;
+  near: { lat: number; lon: number; label: string } | null;
+  radiusKm: number;
+  text: string;
+  sort: 'nearest' | 'newest';
+  problems: Record<string, FieldError>;
+}
+
+export interface SearchPage {
+  search: ResolvedSearch;
+  posts: PublicPost[];
+  nextCursor: string | null;
+  counts: Map<string, number>;
+  categories: CategoryRow[];
+  areas: AreaSummary[];
+}
+
+interface Deps {
+  db: Db;
+  territories: TerritoryService;
+  geocoder: Geocoder;
+  outbox: Outbox;
+}
+
+/** Help posts: publishing, the author's actions, discovery near me, reports. */
+export class PostService {
+  constructor(private readonly deps: Deps) {}
+
+  private get db() {
+    return this.deps.db;
+  }
+
+  /** Finds an area of the territory from what a person typed: a commune name or a postal code. */
+  async resolveCommune(territoryId: string, typed: string): Promise<AreaSummary | null> {
+    const areas = await this.deps.territories.areas(territoryId);
+    const key = normalizeForSearch(typed.replace(/\(\d{5}\)\s*$/, ''));
+    const exact = areas.find((a) => normalizeForSearch(a.name) === key);
+    if (exact) return exact;
+    const [best] = await this.deps.geocoder.search(typed, { territoryId, limit: 1 });
+    return (best?.areaCode && areas.find((a) => a.code === best.areaCode)) || null;
+  }
+
+  /** Turns URL filters into a search, geocoding a typed place; bad values become problems. */
+  async resolveSearch(territoryId: string, q: SearchQuery): Promise<ResolvedSearch> {
+    const problems: Record<string, FieldError> = {};
+    const area = q.commune ? await this.resolveCommune(territoryId, q.commune) : null;
+    if (q.commune && !area) problems.commune = { key: 'errors.communeUnknown' };
+    let near: ResolvedSearch['near'] = null;
+    if (q.lat !== null && q.lon !== null) near = { lat: q.lat, lon: q.lon, label: 'ma position' };
+    else if (q.pres) {
+      const [hit] = await this.deps.geocoder.search(q.pres, { territoryId, limit: 1 });
+      if (hit) near = { lat: hit.lat, lon: hit.lon, label: hit.label };
+      else problems.pres = { key: 'errors.placeUnknown' };
+    }
+    const sort =
+      q.tri === 'recentes' || (!near && q.tri !== 'proches') ? 'newest' : near ? 'nearest' : 'newest';
+    return {
+      kind: q.type === 'offre' ? 'offer' : q.type === 'demande' ? 'request' : null,
+      categorySlugs: q.categorie,
+      area,
+      near,
+      radiusKm: q.rayon ?? DEFAULT_RADIUS_KM,
+      text: q.q,
+      sort,
+      problems,
+    };
+  }
+
+  /** One page of the public list, with per-category counts: a fixed number of queries. */
+  async search(territoryId: string, q: SearchQuery): Promise<SearchPage> {
+    const [categories, areas] = await Promise.all([
+      this.deps.territories.categories(territoryId),
+      this.deps.territories.areas(territoryId),
+    ]);
+    const search = await this.resolveSearch(territoryId, q);
+    const bySlug = new Map(categories.map((c) => [c.slug, c.id]));
+    const categoryIds = search.categorySlugs.map((s) => bySlug.get(s)).filter((x): x is string => !!x);
+    const filters: repo.PostSearch = {
+      territoryId,
+      kind: search.kind,
+      categoryIds,
+      areaId: search.area?.id ?? null,
+      near: search.near,
+      radiusKm: search.near ? search.radiusKm : undefined,
+      text: search.text || null,
+      sort: search.sort,
+      limit: PAGE_SIZE,
+      after: decodeCursor(q.apres),
+    };
+    const [rows, counts] = await Promise.all([
+      repo.searchPosts(this.db, filters),
+      repo.countByCategory(this.db, filters),
+    ]);
+    const page = rows.slice(0, PAGE_SIZE);
+    const last = page.at(-1);
+    return {
+      search,
+      posts: page.map((r) => this.presentRow(r, search.near)),
+      nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor(last.sortKey, last.id) : null,
+      counts,
+      categories,
+      areas,
+    };
+  }
+
+  private presentRow(r: repo.PublicPostRow, near: { lat: number; lon: number } | null): PublicPost {
+    return {
+      id: r.id,
+      kind: r.kind,
+      status: 'open',
+      title: r.title,
+      description: r.excerpt,
+      excerpt: r.excerpt,
+      whenText: r.whenText,
+      startsOn: null,
+      endsOn: null,
+      category: { id: r.categoryId, slug: r.categorySlug, name: r.categoryName },
+      area: { id: r.areaId, name: r.areaName },
+      point: { lat: r.publicLat, lon: r.publicLon },
+      distance: near ? approximateDistance((r.distanceM ?? 0) / 1000) : null,
+      authorName: publicName(r.authorName),
+      publishedAt: r.publishedAt,
+      expiresAt: r.expiresAt,
+    };
+  }
+
+  /**
+   * A post for a viewer, or null when it does not exist for them: withdrawn and hidden posts are
+   * visible only to their author and to moderators (404 for everyone else).
+   */
+  async view(
+    territoryId: string,
+    id: string,
+    viewer: Actor | null,
+    near: { lat: number; lon: number } | null = null,
+  ) {
+    const row = await repo.findPost(this.db, territoryId, id);
+    if (!row) return null;
+    const status = postStatus(row);
+    const isAuthor = !!viewer && row.authorAccountId === viewer.accountId;
+    if ((status === 'withdrawn' || status === 'hidden') && !isAuthor && !can(viewer, 'hide:post'))
+      return null;
+    const point = { lat: row.publicLat, lon: row.publicLon };
+    const post: PublicPost = {
+      id: row.id,
+      kind: row.kind,
+      status,
+      title: row.title,
+      description: row.description,
+      excerpt: row.description.slice(0, 240),
+      whenText: row.whenText,
+      startsOn: row.startsOn,
+      endsOn: row.endsOn,
+      category: { id: row.categoryId, slug: row.categorySlug, name: row.categoryName },
+      area: { id: row.areaId, name: row.areaName },
+      point,
+      distance: near ? approximateDistance(haversineKm(near, point)) : null,
+      authorName: publicName(row.authorDisplayName ?? ''),
+      publishedAt: row.publishedAt,
+      expiresAt: row.expiresAt,
+    };
+    return { post, isAuthor, actions: isAuthor ? allowedActions(status) : [] };
+  }
+
+  /** The author's form values for editing (their own private fields included). */
+  async editable(territoryId: string, id: string, viewer: Actor) {
+    const row = await repo.findPost(this.db, territoryId, id);
+    if (!row || !can(viewer, 'update:post', { ownerId: row.authorAccountId })) return null;
+    if (!allowedActions(postStatus(row)).includes('edit')) return null;
+    return {
+      kind: row.kind,
+      categoryId: row.categoryId,
+      title: row.title,
+      description: row.description,
+      whenText: row.whenText,
+      startsOn: row.startsOn ?? '',
+      endsOn: row.endsOn ?? '',
+      commune: row.areaName,
+      address: row.address ?? '',
+      showPhone: row.showPhone ? 'on' : '',
+      showEmail: row.showEmail ? 'on' : '',
+    };
+  }
+
+  /** Where a post is: its area, the private exact point (when an address was given) and the public one. */
+  private async locate(
+    territoryId: string,
+    input: PostInput,
+  ): Promise<
+    Result<{
+      areaId: string;
+      address: string | null;
+      exactLat: number | null;
+      exactLon: number | null;
+      placePrecision: 'address' | 'commune';
+      publicLat: number;
+      publicLon: number;
+    }>
+  > {
+    const area = await this.resolveCommune(territoryId, input.commune);
+    if (!area) return fail('commune', 'errors.communeUnknown');
+    let exact: { lat: number; lon: number } | null = null;
+    if (input.address) {
+      const [hit] = await this.deps.geocoder.search(
+        `${input.address} ${area.postalCodes[0] ?? ''} ${area.name}`,
+        {
+          territoryId,
+          limit: 1,
+        },
+      );
+      // Only a street-level answer in the same commune is an exact point; otherwise the commune.
+      if (hit && hit.precision !== 'commune' && hit.areaCode === area.code)
+        exact = { lat: hit.lat, lon: hit.lon };
+    }
+    const precision = exact ? 'address' : 'commune';
+    const shown = publicPoint(exact, area, precision);
+    return {
+      ok: true,
+      value: {
+        areaId: area.id,
+        address: input.address || null,
+        exactLat: exact?.lat ?? null,
+        exactLon: exact?.lon ?? null,
+        placePrecision: precision,
+        publicLat: shown.lat,
+        publicLon: shown.lon,
+      },
+    };
+  }
+
+  private async checkCategory(territoryId: string, categoryId: string) {
+    const categories = await this.deps.territories.categories(territoryId);
+    return categories.some((c) => c.id === categoryId);
+  }
+
+  /** Publishes a post for a verified member, within the daily quota. */
+  async create(ctx: Ctx, input: PostInput): Promise<Result<{ id: string }>> {
+    const actor = ctx.actor;
+    if (!actor || !can(actor, 'create:post', { ownerId: actor.accountId }))
+      return fail('_form', 'errors.notAllowed');
+    const account = await accountsRepo.findAccountById(this.db, actor.accountId);
+    if (!account?.emailVerifiedAt) return fail('_form', 'errors.notVerified');
+    if (!(await this.checkCategory(ctx.territoryId, input.categoryId)))
+      return fail('categoryId', 'errors.choice');
+    const since = new Date(Date.now() - 86_400_000);
+    if ((await repo.countPostsSince(this.db, actor.accountId, since)) >= dailyPostQuota(account.createdAt))
+      return fail('_form', 'errors.quota');
+    const place = await this.locate(ctx.territoryId, input);
+    if (!place.ok) return place;
+    const id = await transaction(this.db, async (tx) => {
+      const created = await repo.insertPost(tx, {
+        territoryId: ctx.territoryId,
+        kind: input.kind as PostKind,
+        categoryId: input.categoryId,
+        title: input.title,
+        description: input.description,
+        whenText: input.whenText,
+        startsOn: input.startsOn || null,
+        endsOn: input.endsOn || null,
+        ...place.value,
+        authorAccountId: actor.accountId,
+        createdByAccountId: actor.accountId,
+        showPhone: input.showPhone,
+        showEmail: input.showEmail,
+        expiresAt: new Date(Date.now() + POST_DURATION.days * 86_400_000),
+      });
+      await audit(tx, ctx, 'post.create', { type: 'post', id: created.id });
+      return created.id;
+    });
+    return { ok: true, value: { id } };
+  }
+
+  /** Edits one's own open post. */
+  async update(ctx: Ctx, id: string, input: PostInput): Promise<Result> {
+    const row = await repo.findPost(this.db, ctx.territoryId, id);
+    if (
+      !row ||
+      !can(ctx.actor, 'update:post', { ownerId: row.authorAccountId }) ||
+      !allowedActions(postStatus(row)).includes('edit')
+    )
+      return fail('_form', 'errors.notAllowed');
+    if (!(await this.checkCategory(ctx.territoryId, input.categoryId)))
+      return fail('categoryId', 'errors.choice');
+    const place = await this.locate(ctx.territoryId, input);
+    if (!place.ok) return place;
+    await transaction(this.db, async (tx) => {
+      await repo.updatePost(tx, id, {
+        kind: input.kind as PostKind,
+        categoryId: input.categoryId,
+        title: input.title,
+        description: input.description,
+        whenText: input.whenText,
+        startsOn: input.startsOn || null,
+        endsOn: input.endsOn || null,
+        ...place.value,
+        showPhone: input.showPhone,
+        showEmail: input.showEmail,
+      });
+      await audit(tx, ctx, 'post.update', { type: 'post', id });
+    });
+    return { ok: true, value: undefined };
+  }
+
+  /** Renew, mark fulfilled (« aide apportée ») or withdraw one's own post. */
+  async act(ctx: Ctx, id: string, action: 'renew' | 'fulfil' | 'withdraw'): Promise<boolean> {
+    const row = await repo.findPost(this.db, ctx.territoryId, id);
+    if (!row || !can(ctx.actor, 'update:post', { ownerId: row.authorAccountId })) return false;
+    if (!allowedActions(postStatus(row)).includes(action)) return false;
+    const now = new Date();
+    const change =
+      action === 'renew'
+        ? { expiresAt: renewedExpiry(now), expiryRemindedAt: null }
+        : action === 'fulfil'
+          ? { fulfilledAt: now }
+          : { withdrawnAt: now };
+    const next = {
+      expiresAt: row.expiresAt,
+      fulfilledAt: row.fulfilledAt,
+      withdrawnAt: row.withdrawnAt,
+      hiddenAt: row.hiddenAt,
+      ...change,
+    };
+    await transaction(this.db, async (tx) => {
+      await repo.updatePost(tx, id, { ...change, status: postStatus(next, now) });
+      await audit(tx, ctx, `post.${action}`, { type: 'post', id });
+    });
+    return true;
+  }
+
+  /** The author's posts, for « Mes annonces ». */
+  async mine(territoryId: string, accountId: string) {
+    const rows = await repo.listAuthorPosts(this.db, territoryId, accountId);
+    return rows.map((r) => {
+      const status = postStatus(r);
+      return { ...r, status, actions: allowedActions(status) };
+    });
+  }
+
+  /** Stores a report for the moderation queue (once per member and post). */
+  async report(ctx: Ctx, id: string, reason: ReportReason, details: string): Promise<Result> {
+    if (!ctx.actor) return fail('_form', 'errors.notAllowed');
+    const visible = await this.view(ctx.territoryId, id, ctx.actor);
+    if (!visible) return fail('_form', 'errors.notAllowed');
+    const stored = await transaction(this.db, async (tx) => {
+      const inserted = await repo.insertReport(tx, {
+        territoryId: ctx.territoryId,
+        subjectType: 'post',
+        subjectId: id,
+        reporterAccountId: ctx.actor!.accountId,
+        reason,
+        details,
+      });
+      if (inserted) await audit(tx, ctx, 'report.create', { type: 'post', id }, { reason });
+      return inserted;
+    });
+    return stored ? { ok: true, value: undefined } : fail('_form', 'errors.alreadyReported');
+  }
+
+  /** The daily job: expire posts whose date passed, remind authors 3 days before. */
+  async expireAndRemind(links: { mine: string }): Promise<{ expired: number; reminded: number }> {
+    const expired = await repo.expireDuePosts(this.db);
+    const due = await repo.postsToRemind(this.db, POST_DURATION.reminderDaysBefore);
+    for (const p of due) {
+      const name = (await this.deps.territories.byId(p.territoryId))?.name ?? '';
+      await transaction(this.db, async (tx, afterCommit) => {
+        await repo.updatePost(tx, p.id, { expiryRemindedAt: new Date() });
+        await this.deps.outbox.queueMail(
+          tx,
+          afterCommit,
+          p.territoryId,
+          composeMail({
+            to: p.email,
+            name: p.displayName,
+            territoryName: name,
+            subject: 'mail.expirySubject',
+            body: 'mail.expiryBody',
+            vars: { title: p.title, link: links.mine },
+          }),
+        );
+      });
+    }
+    return { expired, reminded: due.length };
+  }
+
+  /** Every area with its number of open posts, and every category with its count. */
+  async browseCounts(territoryId: string) {
+    const [byArea, byCategory] = await Promise.all([
+      repo.countOpenByArea(this.db, territoryId),
+      repo.countByCategory(this.db, { territoryId, sort: 'newest', limit: 0 }),
+    ]);
+    return { byArea, byCategory };
+  }
+
+  /** Areas and categories for the forms. */
+  async formOptions(territoryId: string) {
+    const [categories, areas] = await Promise.all([
+      this.deps.territories.categories(territoryId),
+      this.deps.territories.areas(territoryId),
+    ]);
+    return { categories, areas };
+  }
+}
+
+/** Opaque pagination cursor: the last row's sort key and id. */
+export function encodeCursor(key: number, id: string): string {
+  return Buffer.from(`${key}|${id}`).toString('base64url');
+}
+
+/** Reads a cursor; anything malformed is treated as « first page ». */
+export function decodeCursor(cursor: string | undefined | null): { key: number; id: string } | null {
+  if (!cursor) return null;
+  const [key, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!key || !id || !Number.isFinite(Number(key)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { key: Number(key), id };
+}

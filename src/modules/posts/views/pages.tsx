@@ -1,0 +1,650 @@
+import { REPORT_REASONS, type PostStatus } from '../../../db/schema.ts';
+import { POST_LIMITS } from '../../../domain/posts.ts';
+import { Layout } from '../../../web/components/Layout.tsx';
+import {
+  CheckboxField,
+  ErrorSummary,
+  PostForm,
+  SelectField,
+  TextField,
+  type FormState,
+} from '../../../web/components/forms.tsx';
+import { errorMessage, formatDate, m, t } from '../../../web/i18n/index.ts';
+import type { PageContext } from '../../../web/page.ts';
+import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
+import type { PostService, PublicPost, SearchPage } from '../service.ts';
+import { FilterForm, KindBadge, PostCard, searchParams } from './components.tsx';
+
+/** `/annonces` (and the browse pages): filters, results, pagination. */
+export function PostListPage(props: {
+  page: PageContext;
+  result: SearchPage;
+  raw: { pres: string; commune: string };
+  title: string;
+  lead: string;
+  action: string;
+}) {
+  const { result, page } = props;
+  const problems = Object.entries(result.search.problems);
+  return (
+    <Layout page={page} title={props.title}>
+      <div class="page-heading">
+        <h1 safe>{props.title}</h1>
+        <p class="lead" safe>
+          {props.lead}
+        </p>
+        <p>
+          <a class="button" href="/annonces/nouvelle">
+            {m('posts.publish')}
+          </a>
+        </p>
+      </div>
+      <div class="list-layout">
+        <aside class="list-layout__filters">
+          <FilterForm
+            action={props.action}
+            search={result.search}
+            raw={props.raw}
+            categories={result.categories}
+            counts={result.counts}
+            areas={result.areas}
+          />
+          <nav class="browse-links" aria-label={m('posts.browseCategories')}>
+            <a href="/annonces/categories">{m('posts.browseCategories')}</a>
+            <a href="/annonces/communes">{m('posts.browseAreas')}</a>
+          </nav>
+        </aside>
+        <section class="list-layout__results" aria-labelledby="titre-resultats">
+          <h2 id="titre-resultats" class="visually-hidden">
+            {m('posts.listTitle')}
+          </h2>
+          {problems.length > 0 ? (
+            <div class="notice notice--warning" role="status">
+              {problems.map(([, e]) => (
+                <p safe>{errorMessage(e)}</p>
+              ))}
+            </div>
+          ) : (
+            ''
+          )}
+          {result.posts.length === 0 ? (
+            <p class="empty">{m('posts.noResults')}</p>
+          ) : (
+            <>
+              <p class="results-count" role="status" safe>
+                {t('posts.resultsCount', { count: result.posts.length })}
+              </p>
+              <ul class="post-list">
+                {result.posts.map((p) => (
+                  <PostCard post={p} />
+                ))}
+              </ul>
+            </>
+          )}
+          <nav class="pagination" aria-label="Pagination">
+            {result.nextCursor ? (
+              <a
+                class="button button--secondary"
+                href={`${props.action}${searchParams(result.search, { apres: result.nextCursor })}`}
+              >
+                {m('posts.nextPage')}
+              </a>
+            ) : (
+              ''
+            )}
+          </nav>
+        </section>
+      </div>
+    </Layout>
+  );
+}
+
+const STATUS_NOTICE: Partial<
+  Record<
+    PostStatus,
+    | 'posts.statusNotice.fulfilled'
+    | 'posts.statusNotice.expired'
+    | 'posts.statusNotice.withdrawn'
+    | 'posts.statusNotice.hidden'
+  >
+> = {
+  fulfilled: 'posts.statusNotice.fulfilled',
+  expired: 'posts.statusNotice.expired',
+  withdrawn: 'posts.statusNotice.withdrawn',
+  hidden: 'posts.statusNotice.hidden',
+};
+
+function postDates(p: PublicPost): string | null {
+  if (p.startsOn && p.endsOn)
+    return t('posts.fromTo', { start: formatDate(p.startsOn), end: formatDate(p.endsOn) });
+  if (p.startsOn) return t('posts.from', { date: formatDate(p.startsOn) });
+  if (p.endsOn) return t('posts.until', { date: formatDate(p.endsOn) });
+  return null;
+}
+
+/** One post: everything public about it, « Répondre », « Signaler », and the author's actions. */
+export function PostPage(props: {
+  page: PageContext;
+  post: PublicPost;
+  isAuthor: boolean;
+  actions: PostAction[];
+}) {
+  const { post: p, page } = props;
+  const notice = STATUS_NOTICE[p.status];
+  const dates = postDates(p);
+  return (
+    <Layout page={page} title={p.title}>
+      <p>
+        <a href="/annonces">{m('posts.backToList')}</a>
+      </p>
+      <article class="post" aria-labelledby="titre-annonce">
+        <p class="post__meta">
+          <KindBadge kind={p.kind} />
+          <a class="post__category" href={`/annonces/categorie/${p.category.slug}`} safe>
+            {p.category.name}
+          </a>
+        </p>
+        <h1 id="titre-annonce" safe>
+          {p.title}
+        </h1>
+        {notice ? <div class="notice notice--warning">{m(notice)}</div> : ''}
+        <div class="post__description">
+          {p.description.split('\n').map((line) => (
+            <p safe>{line}</p>
+          ))}
+        </div>
+        <dl class="facts">
+          {p.whenText ? (
+            <>
+              <dt>{m('posts.fieldWhen')}</dt>
+              <dd safe>{p.whenText}</dd>
+            </>
+          ) : (
+            ''
+          )}
+          {dates ? (
+            <>
+              <dt>{m('posts.fieldStartsOn')}</dt>
+              <dd safe>{dates}</dd>
+            </>
+          ) : (
+            ''
+          )}
+          <dt>{m('posts.fieldCommune')}</dt>
+          <dd>
+            <span safe>{p.area.name}</span>
+            {p.distance ? (
+              <>
+                {' — '}
+                <span safe>{t(p.distance.key, { value: p.distance.value })}</span>
+              </>
+            ) : (
+              ''
+            )}
+            <br />
+            <small safe>{t('posts.placeApprox', { area: p.area.name })}</small>
+          </dd>
+          <dt>{m('posts.author')}</dt>
+          <dd safe>{p.authorName}</dd>
+          <dt>{m('posts.dates')}</dt>
+          <dd>
+            <span safe>{t('posts.publishedOn', { date: formatDate(p.publishedAt) })}</span>
+            <br />
+            <span safe>{t('posts.expiresOn', { date: formatDate(p.expiresAt) })}</span>
+          </dd>
+        </dl>
+        {props.isAuthor ? (
+          <AuthorActions page={page} id={p.id} actions={props.actions} />
+        ) : p.status === 'open' ? (
+          <p class="post__actions">
+            <a class="button" href={page.viewer ? `/annonces/${p.id}/repondre` : `/connexion`}>
+              {page.viewer ? m('posts.reply') : m('posts.replySignIn')}
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
+        <p class="safety-tip">{m('posts.safetyTip')}</p>
+        {!props.isAuthor ? (
+          <p>
+            <a class="report-link" href={`/annonces/${p.id}/signaler`}>
+              {m('posts.report')}
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
+      </article>
+    </Layout>
+  );
+}
+
+type PostAction = 'edit' | 'renew' | 'fulfil' | 'withdraw';
+
+function AuthorActions(props: { page: PageContext; id: string; actions: PostAction[] }) {
+  const { id, actions, page } = props;
+  return (
+    <div class="author-actions">
+      <p>
+        <strong>{m('posts.yourPost')}</strong>
+      </p>
+      <div class="author-actions__buttons">
+        {actions.includes('edit') ? (
+          <a class="button button--secondary" href={`/annonces/${id}/modifier`}>
+            {m('posts.edit')}
+          </a>
+        ) : (
+          ''
+        )}
+        {actions.includes('renew') ? (
+          <PostForm action={`/annonces/${id}/prolonger`} csrfToken={page.csrfToken} class="inline-form">
+            <button type="submit" class="button button--secondary">
+              {m('posts.renew')}
+            </button>
+          </PostForm>
+        ) : (
+          ''
+        )}
+        {actions.includes('fulfil') ? (
+          <PostForm action={`/annonces/${id}/aide-apportee`} csrfToken={page.csrfToken} class="inline-form">
+            <button type="submit" class="button">
+              {m('posts.fulfil')}
+            </button>
+          </PostForm>
+        ) : (
+          ''
+        )}
+        {actions.includes('withdraw') ? (
+          <PostForm action={`/annonces/${id}/retirer`} csrfToken={page.csrfToken} class="inline-form">
+            <button type="submit" class="button button--danger">
+              {m('posts.withdraw')}
+            </button>
+          </PostForm>
+        ) : (
+          ''
+        )}
+      </div>
+    </div>
+  );
+}
+
+const postLabels = () => ({
+  _form: m('posts.newTitle'),
+  kind: m('posts.fieldKind'),
+  categoryId: m('posts.fieldCategory'),
+  title: m('posts.fieldTitle'),
+  description: m('posts.fieldDescription'),
+  whenText: m('posts.fieldWhen'),
+  startsOn: m('posts.fieldStartsOn'),
+  endsOn: m('posts.fieldEndsOn'),
+  commune: m('posts.fieldCommune'),
+  address: m('posts.fieldAddress'),
+});
+
+/** The publishing form, new or edit; a plain form with errors in place. */
+export function PostFormPage(props: {
+  page: PageContext;
+  form: FormState;
+  categories: CategoryRow[];
+  areas: AreaSummary[];
+  editId?: string;
+}) {
+  const { form, page } = props;
+  const title = props.editId ? m('posts.editTitle') : m('posts.newTitle');
+  const kind = form.values.kind ?? '';
+  const kindError = form.errors.kind;
+  const formError = form.errors._form;
+  return (
+    <Layout page={page} title={title}>
+      <div class="narrow">
+        <h1 safe>{title}</h1>
+        <p class="lead">{m('posts.formLead')}</p>
+        {formError ? (
+          <div class="notice notice--warning" role="alert" safe>
+            {errorMessage(formError)}
+          </div>
+        ) : (
+          ''
+        )}
+        <ErrorSummary
+          form={{
+            ...form,
+            errors: Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form')),
+          }}
+          labels={postLabels()}
+        />
+        <PostForm
+          action={props.editId ? `/annonces/${props.editId}/modifier` : '/annonces'}
+          csrfToken={page.csrfToken}
+        >
+          <fieldset class={kindError ? 'field field--error' : 'field'} id="champ-kind">
+            <legend class="field__label">{m('posts.fieldKind')}</legend>
+            {kindError ? (
+              <p class="field__error" id="erreur-kind" safe>
+                {errorMessage(kindError)}
+              </p>
+            ) : (
+              ''
+            )}
+            <label class="choice choice--large">
+              <input type="radio" name="kind" value="request" checked={kind === 'request'} />
+              <span>{m('posts.kindLong.request')}</span>
+            </label>
+            <label class="choice choice--large">
+              <input type="radio" name="kind" value="offer" checked={kind === 'offer'} />
+              <span>{m('posts.kindLong.offer')}</span>
+            </label>
+          </fieldset>
+          <SelectField
+            form={form}
+            name="categoryId"
+            label={m('posts.fieldCategory')}
+            required
+            placeholder={m('posts.chooseCategory')}
+            options={props.categories.map((c) => ({ value: c.id, label: c.name }))}
+          />
+          <TextField
+            form={form}
+            name="title"
+            label={m('posts.fieldTitle')}
+            hint={m('posts.fieldTitleHint')}
+            required
+            maxlength={POST_LIMITS.title}
+          />
+          <TextAreaField
+            form={form}
+            name="description"
+            label={m('posts.fieldDescription')}
+            hint={m('posts.fieldDescriptionHint')}
+            maxlength={POST_LIMITS.description}
+          />
+          <TextField
+            form={form}
+            name="whenText"
+            label={m('posts.fieldWhen')}
+            hint={m('posts.fieldWhenHint')}
+            maxlength={POST_LIMITS.whenText}
+          />
+          <div class="filters__row">
+            <DateField form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
+            <DateField form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
+          </div>
+          <CommuneField form={form} areas={props.areas} />
+          <TextField
+            form={form}
+            name="address"
+            label={m('posts.fieldAddress')}
+            hint={m('posts.fieldAddressHint')}
+            autocomplete="street-address"
+            maxlength={POST_LIMITS.address}
+          />
+          <fieldset class="field">
+            <legend class="field__label">{m('posts.contactTitle')}</legend>
+            <p class="field__hint">{m('posts.contactLead')}</p>
+            <CheckboxField form={form} name="showPhone" label={m('posts.showPhone')} />
+            <CheckboxField form={form} name="showEmail" label={m('posts.showEmail')} />
+          </fieldset>
+          <button type="submit" class="button button--wide">
+            {props.editId ? m('posts.submitEdit') : m('posts.submitNew')}
+          </button>
+        </PostForm>
+      </div>
+    </Layout>
+  );
+}
+
+function fieldShell(name: string, error: boolean) {
+  return error ? 'field field--error' : 'field';
+}
+
+function TextAreaField(props: {
+  form: FormState;
+  name: string;
+  label: string;
+  hint: string;
+  maxlength: number;
+}) {
+  const error = props.form.errors[props.name];
+  return (
+    <div class={fieldShell(props.name, !!error)}>
+      <label class="field__label" for={`champ-${props.name}`} safe>
+        {props.label}
+      </label>
+      <p class="field__hint" id={`aide-${props.name}`} safe>
+        {props.hint}
+      </p>
+      {error ? (
+        <p class="field__error" id={`erreur-${props.name}`}>
+          <span class="visually-hidden">{m('form.errorPrefix')} </span>
+          <span safe>{errorMessage(error)}</span>
+        </p>
+      ) : (
+        ''
+      )}
+      <textarea
+        class="field__input field__textarea"
+        id={`champ-${props.name}`}
+        name={props.name}
+        rows="6"
+        required
+        maxlength={props.maxlength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `aide-${props.name} erreur-${props.name}` : `aide-${props.name}`}
+        safe
+      >
+        {props.form.values[props.name] ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+function DateField(props: { form: FormState; name: string; label: string }) {
+  const error = props.form.errors[props.name];
+  return (
+    <div class={fieldShell(props.name, !!error)}>
+      <label class="field__label" for={`champ-${props.name}`}>
+        <span safe>{props.label}</span> <span class="field__optional">({m('form.optional')})</span>
+      </label>
+      {error ? (
+        <p class="field__error" id={`erreur-${props.name}`} safe>
+          {errorMessage(error)}
+        </p>
+      ) : (
+        ''
+      )}
+      <input
+        class="field__input"
+        type="date"
+        id={`champ-${props.name}`}
+        name={props.name}
+        value={props.form.values[props.name]}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `erreur-${props.name}` : undefined}
+      />
+    </div>
+  );
+}
+
+/** The commune: a text field with the territory's communes as suggestions (works without JS). */
+function CommuneField(props: { form: FormState; areas: AreaSummary[] }) {
+  const error = props.form.errors.commune;
+  return (
+    <div class={fieldShell('commune', !!error)}>
+      <label class="field__label" for="champ-commune">
+        {m('posts.fieldCommune')}
+      </label>
+      <p class="field__hint" id="aide-commune">
+        {m('posts.fieldCommuneHint')}
+      </p>
+      {error ? (
+        <p class="field__error" id="erreur-commune">
+          <span class="visually-hidden">{m('form.errorPrefix')} </span>
+          <span safe>{errorMessage(error)}</span>
+        </p>
+      ) : (
+        ''
+      )}
+      <input
+        class="field__input"
+        id="champ-commune"
+        name="commune"
+        list="communes-annonce"
+        value={props.form.values.commune}
+        required
+        autocomplete="off"
+        maxlength={120}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? 'aide-commune erreur-commune' : 'aide-commune'}
+      />
+      <datalist id="communes-annonce">
+        {props.areas.map((a) => (
+          <option value={a.name} safe>
+            {a.postalCodes.join(', ')}
+          </option>
+        ))}
+      </datalist>
+    </div>
+  );
+}
+
+/** « Mes annonces »: every post of the author with its state and actions. */
+export function MyPostsPage(props: { page: PageContext; posts: Awaited<ReturnType<PostService['mine']>> }) {
+  const { page } = props;
+  return (
+    <Layout page={page} title={m('posts.mineTitle')}>
+      <h1>{m('posts.mineTitle')}</h1>
+      <p>
+        <a class="button" href="/annonces/nouvelle">
+          {m('posts.publish')}
+        </a>
+      </p>
+      {props.posts.length === 0 ? (
+        <p class="empty">{m('posts.mineEmpty')}</p>
+      ) : (
+        <ul class="post-list">
+          {props.posts.map((p) => (
+            <li class="post-card">
+              <p class="post-card__meta">
+                <KindBadge kind={p.kind} />
+                <span class={`status status--${p.status}`} safe>
+                  {m(`posts.status.${p.status}`)}
+                </span>
+              </p>
+              <h2 class="post-card__title">
+                <a href={`/annonces/${p.id}`} safe>
+                  {p.title}
+                </a>
+              </h2>
+              <p class="post-card__footer">
+                <span safe>{t('posts.publishedOn', { date: formatDate(p.publishedAt) })}</span>
+                {p.status === 'open' ? (
+                  <>
+                    {' · '}
+                    <span safe>{t('posts.expiresOn', { date: formatDate(p.expiresAt) })}</span>
+                  </>
+                ) : (
+                  ''
+                )}
+              </p>
+              <AuthorActions page={page} id={p.id} actions={p.actions} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </Layout>
+  );
+}
+
+/** The report form of a post. */
+export function ReportPage(props: { page: PageContext; post: PublicPost; form: FormState }) {
+  const { page, form } = props;
+  const formError = form.errors._form;
+  return (
+    <Layout page={page} title={m('posts.reportTitle')}>
+      <div class="narrow">
+        <h1>{m('posts.reportTitle')}</h1>
+        <p class="lead">
+          <a href={`/annonces/${props.post.id}`} safe>
+            {props.post.title}
+          </a>
+        </p>
+        <p>{m('posts.reportLead')}</p>
+        {formError ? (
+          <div class="notice notice--warning" role="alert" safe>
+            {errorMessage(formError)}
+          </div>
+        ) : (
+          ''
+        )}
+        <ErrorSummary
+          form={{
+            ...form,
+            errors: Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form')),
+          }}
+          labels={{ reason: m('posts.reportReason'), details: m('posts.reportDetails') }}
+        />
+        <PostForm action={`/annonces/${props.post.id}/signaler`} csrfToken={page.csrfToken}>
+          <SelectField
+            form={form}
+            name="reason"
+            label={m('posts.reportReason')}
+            required
+            placeholder={m('posts.reportChoose')}
+            options={REPORT_REASONS.map((r) => ({ value: r, label: m(`posts.reason.${r}`) }))}
+          />
+          <TextField
+            form={form}
+            name="details"
+            label={m('posts.reportDetails')}
+            maxlength={POST_LIMITS.reportDetails}
+          />
+          <button type="submit" class="button">
+            {m('posts.reportSubmit')}
+          </button>
+        </PostForm>
+      </div>
+    </Layout>
+  );
+}
+
+/** Interim « Répondre » page until conversations exist: points to the help line. */
+export function ReplyPage(props: { page: PageContext; post: PublicPost }) {
+  return (
+    <Layout page={props.page} title={m('posts.replyTitle')}>
+      <div class="panel">
+        <h1>{m('posts.replyTitle')}</h1>
+        <p class="lead">
+          <a href={`/annonces/${props.post.id}`} safe>
+            {props.post.title}
+          </a>
+        </p>
+        <p>{m('posts.replyLater')}</p>
+      </div>
+    </Layout>
+  );
+}
+
+/** Index pages: every category, or every commune, with its number of open posts. */
+export function BrowsePage(props: {
+  page: PageContext;
+  title: string;
+  items: Array<{ href: string; label: string; count: number }>;
+}) {
+  return (
+    <Layout page={props.page} title={props.title}>
+      <h1 safe>{props.title}</h1>
+      <ul class="browse-grid">
+        {props.items.map((i) => (
+          <li>
+            <a href={i.href}>
+              <span safe>{i.label}</span>{' '}
+              <span class="choice__count" safe>
+                {t('posts.openCount', { count: i.count })}
+              </span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </Layout>
+  );
+}
