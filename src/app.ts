@@ -16,6 +16,8 @@ import { LIMITS } from './domain/limits.ts';
 import { accountsRoutes } from './modules/accounts/routes.tsx';
 import { AccountService, type Viewer } from './modules/accounts/service.ts';
 import { devMailRoutes } from './modules/devmail/routes.tsx';
+import { docsRoutes } from './modules/docs/routes.tsx';
+import { postsApiRoutes } from './modules/posts/api.ts';
 import { postsRoutes } from './modules/posts/routes.tsx';
 import { PostService } from './modules/posts/service.ts';
 import { territoryRoutes } from './modules/territory/routes.ts';
@@ -25,6 +27,7 @@ import type { Ctx } from './platform/context.ts';
 import { Csrf } from './platform/csrf.ts';
 import { createBanGeocoder, createOfflineGeocoder, type Geocoder } from './platform/geocoder.ts';
 import { Jobs } from './platform/jobs.ts';
+import { registerOpenApi } from './platform/openapi.ts';
 import { devMailboxTransport, Outbox, smtpTransport, type MailTransport } from './platform/mail.ts';
 import { ErrorPage, serverErrorText } from './web/components/ErrorPage.tsx';
 import { isMessageKey, t, type MessageKey } from './web/i18n/index.ts';
@@ -345,6 +348,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     );
   });
 
+  // Before any route: the OpenAPI document is generated from the routes registered after it.
+  await registerOpenApi(app);
+
   app.get('/healthz', { config: { bare: true } }, async (_req, reply) => {
     const up = await database.ping(2000).catch(() => false);
     return reply
@@ -364,12 +370,28 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(territoryRoutes);
   await app.register(accountsRoutes);
   await app.register(postsRoutes);
+  await app.register(postsApiRoutes);
+  await app.register(docsRoutes);
   if (!production) await app.register(devMailRoutes);
 
   app.addHook('onClose', async () => {
     await jobs.stop();
   });
-  if (opts.startJobs) await jobs.start(() => outbox.deliverPending());
+  if (opts.startJobs)
+    await jobs.start(
+      () => outbox.deliverPending(),
+      [
+        {
+          // Every hour: expire posts whose date passed, remind authors three days before.
+          name: 'posts-expiry',
+          cron: '7 * * * *',
+          run: () =>
+            platform.posts.expireAndRemind({
+              mine: `${env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`}/mes-annonces`,
+            }),
+        },
+      ],
+    );
   return app;
 }
 

@@ -16,8 +16,14 @@ export class Jobs {
     private readonly log: (msg: string, err?: unknown) => void,
   ) {}
 
-  /** Starts pg-boss (creating its schema on first run) and the workers. */
-  async start(deliverOutbox: () => Promise<unknown>): Promise<void> {
+  /**
+   * Starts pg-boss (creating its schema on first run), the outbox workers, and the scheduled
+   * tasks (cron expressions, Europe/Paris), each a queue of its own.
+   */
+  async start(
+    deliverOutbox: () => Promise<unknown>,
+    scheduled: Array<{ name: string; cron: string; run: () => Promise<unknown> }> = [],
+  ): Promise<void> {
     const boss = new PgBoss({ db: this.database.raw, schema: 'pgboss' });
     boss.on('error', (err) => this.log('job queue error', err));
     await boss.start();
@@ -29,6 +35,13 @@ export class Jobs {
       await deliverOutbox();
     });
     await boss.schedule(OUTBOX_SWEEP, '* * * * *');
+    for (const task of scheduled) {
+      await boss.createQueue(task.name);
+      await boss.work(task.name, async () => {
+        await task.run();
+      });
+      await boss.schedule(task.name, task.cron, null, { tz: 'Europe/Paris' });
+    }
     this.boss = boss;
   }
 

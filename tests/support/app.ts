@@ -31,7 +31,7 @@ let geodata: GeodataFile | null = null;
 /** A small Lozère: the first communes of the real file, enough for tests and fast to insert. */
 async function smallGeodata(): Promise<GeodataFile> {
   geodata ??= await loadGeodata('48-lozere');
-  const keep = new Set(['48095', '48092', '48146', '48061', '48080']); // Mende, Marvejols, St-Chély, Florac, Langogne
+  const keep = new Set(['48095', '48092', '48140', '48061', '48080']); // Mende, Marvejols, St-Chély, Florac, Langogne
   return { ...geodata, communes: geodata.communes.filter((c) => keep.has(c.code)) };
 }
 
