@@ -5,6 +5,7 @@ import { formatPhone } from '../../domain/input.ts';
 import { hashPassword } from '../../modules/accounts/service.ts';
 import * as accountsRepo from '../../modules/accounts/repository.ts';
 import type { Db } from '../client.ts';
+import { seedDemoPosts } from './demo-posts.ts';
 import { createDepartementTerritory, loadGeodata } from './territory.ts';
 
 /** Demo accounts: fictitious people, one per role, all with the same printed password. */
@@ -81,6 +82,7 @@ export async function seedDemo(db: Db): Promise<DemoInfo> {
         homeAreaId: areaByCode.get(demo.area) ?? null,
       });
     }
+    await seedDemoPosts(tx, lozere.id, { passwordHash });
   });
   return { created: true, ...info };
 }

@@ -85,7 +85,13 @@ export async function createAdmin(
       roles: ['member', 'admin'],
     });
     const passwordSet = created || !!input.password;
-    await audit(tx, ctx, 'account.create_admin', { type: 'account', id: accountId }, { created, passwordSet });
+    await audit(
+      tx,
+      ctx,
+      'account.create_admin',
+      { type: 'account', id: accountId },
+      { created, passwordSet },
+    );
     return { accountId, created, passwordSet };
   });
   return {

@@ -216,7 +216,8 @@ export async function accountsRoutes(app: FastifyInstance) {
   });
 
   app.get('/api/v1/me', async (req, reply) => {
-    if (!req.viewer) return reply.code(401).send({ error: 'unauthenticated', message: m('layout.signIn') });
+    if (!req.viewer)
+      return reply.code(401).send({ error: 'unauthenticated', message: m('errors.signInRequired') });
     const profile = await accounts.profile(req.territory.id, req.viewer.accountId);
     return {
       displayName: profile?.displayName,

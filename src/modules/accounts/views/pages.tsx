@@ -1,6 +1,7 @@
 import { LIMITS } from '../../../domain/limits.ts';
 import { Layout } from '../../../web/components/Layout.tsx';
 import {
+  attributeText,
   CheckboxField,
   ErrorSummary,
   PostForm,
@@ -21,7 +22,8 @@ const signUpLabels = () => ({
   email: m('signup.email'),
   password: m('signup.password'),
   homeAreaId: m('signup.homeArea'),
-  consent: m('signup.consent'),
+  // The whole sentence is too long for the summary; the checkbox keeps it.
+  consent: m('signup.consentShort'),
 });
 
 /** Sign-up form. */
@@ -162,7 +164,7 @@ export function ResetPasswordPage(props: { page: PageContext; form: FormState; t
           labels={{ password: m('reset.newPassword'), token: m('reset.newTitle') }}
         />
         <PostForm action="/mot-de-passe/nouveau" csrfToken={props.page.csrfToken}>
-          <input type="hidden" name="token" value={props.token} />
+          <input type="hidden" name="token" value={attributeText(props.token)} />
           <TextField
             form={props.form}
             name="password"

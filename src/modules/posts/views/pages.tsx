@@ -297,7 +297,7 @@ export function PostFormPage(props: {
   return (
     <Layout page={page} title={title}>
       <div class="narrow">
-        <h1 safe>{title}</h1>
+        <h1>{title}</h1>
         <p class="lead">{m('posts.formLead')}</p>
         {formError ? (
           <div class="notice notice--warning" role="alert" safe>
@@ -526,9 +526,7 @@ export function MyPostsPage(props: { page: PageContext; posts: Awaited<ReturnTyp
             <li class="post-card">
               <p class="post-card__meta">
                 <KindBadge kind={p.kind} />
-                <span class={`status status--${p.status}`} safe>
-                  {m(`posts.status.${p.status}`)}
-                </span>
+                <span class={`status status--${p.status}`}>{m(`posts.status.${p.status}`)}</span>
               </p>
               <h2 class="post-card__title">
                 <a href={`/annonces/${p.id}`} safe>
