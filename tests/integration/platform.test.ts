@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { openDatabase } from '../../src/db/client.ts';
-import { category } from '../../src/db/schema.ts';
+import { account, category } from '../../src/db/schema.ts';
 import {
   createMember,
   createTestApp,
@@ -202,6 +203,29 @@ describe('jobs', () => {
     } finally {
       await withJobs.close();
     }
+  });
+});
+
+describe.runIf(testDbKind() === 'postgres')('production start-up', () => {
+  it('refuses to start in production on a database holding demo accounts', async () => {
+    await createMember(t, { email: `${uniqueSlug('demo')}@demo.main-forte.fr` }).then((m) =>
+      t.database.db.update(account).set({ isDemo: true }).where(eq(account.id, m.id)),
+    );
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env,
+        MAIN_FORTE_MODE: 'production',
+        DATABASE_URL: process.env.TEST_DATABASE_URL,
+        SESSION_SECRET: 's'.repeat(40),
+        PUBLIC_URL: 'https://entraide.example',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Refus de démarrer en production');
   });
 });
 
