@@ -1,7 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import { createTestApp, type TestApp } from './app.ts';
 
 /** The Chromium of the system (Debian package); override with CHROMIUM_PATH. */
@@ -27,6 +33,9 @@ export const MOBILE: BrowserContextOptions = {
   isMobile: true,
   hasTouch: true,
 };
+
+/** Contexts opened with JavaScript off: axe cannot run in them (timers never fire). */
+const scriptless = new WeakSet<BrowserContext>();
 
 export const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
@@ -72,7 +81,13 @@ export async function startBrowserApp(): Promise<BrowserApp> {
       t,
       browser: b,
       baseUrl,
-      newContext: (opts = {}) => b.newContext({ baseURL: baseUrl, locale: 'fr-FR', ...opts }),
+      async newContext(opts = {}) {
+        const context = await b.newContext({ baseURL: baseUrl, locale: 'fr-FR', ...opts });
+        if (opts.javaScriptEnabled === false) scriptless.add(context);
+        // Fail in seconds with the step that failed, not at the test's own time limit.
+        context.setDefaultTimeout(10_000);
+        return context;
+      },
       async close() {
         await b.close();
         await t.close();
@@ -99,20 +114,85 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  */
 export async function checkA11y(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
-  const results = await new AxeBuilder({ page }).withTags(A11Y_TAGS).analyze();
+  const scripted = !scriptless.has(page.context());
+  const target = scripted ? { page, close: async () => {} } : await scriptedMirror(page);
+  let results;
+  try {
+    results = await new AxeBuilder({ page: target.page }).withTags(A11Y_TAGS).analyze();
+  } finally {
+    await target.close();
+  }
   if (results.violations.length === 0) return;
   const lines = results.violations.map((v) => {
-    const targets = v.nodes.map((n) => `      ${n.target.join(' ')}${n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : ''}`);
-    return `  - ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n    ${v.helpUrl}\n${targets.join('\n')}`;
+    const nodes = v.nodes.map((n) => {
+      const why = n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : '';
+      return `      ${n.target.join(' ')}${why}`;
+    });
+    return `  - ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n    ${v.helpUrl}\n${nodes.join('\n')}`;
   });
   throw new Error(
     `${results.violations.length} accessibility violation(s) on « ${name} » (${page.url()}):\n${lines.join('\n')}`,
   );
 }
 
-/** True when nothing makes the page scroll sideways (the usual mobile layout bug). */
-export function hasHorizontalOverflow(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+/**
+ * axe needs timers, which never fire in a page without JavaScript. So the page as it is now (its
+ * DOM, without its scripts) is served again at the same address to a page with JavaScript on: same
+ * viewport, same stylesheets, a policy as strict as the app's. axe sees what the visitor got.
+ */
+async function scriptedMirror(page: Page): Promise<{ page: Page; close(): Promise<void> }> {
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  const address = new URL(page.url());
+  address.hash = '';
+  const browser = page.context().browser();
+  if (!browser) throw new Error('no browser behind this page');
+  const context = await browser.newContext({ viewport: page.viewportSize(), locale: 'fr-FR' });
+  try {
+    const mirror = await context.newPage();
+    await mirror.route(
+      (url) => url.href === address.href,
+      (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'text/html; charset=utf-8',
+          // Like the app's policy: no inline style applies, and no script runs.
+          headers: { 'content-security-policy': "default-src 'self'; script-src 'none'; style-src 'self'" },
+          body: html,
+        }),
+    );
+    await mirror.goto(address.href);
+    return { page: mirror, close: () => context.close() };
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
+}
+
+/**
+ * What does not fit the screen's width: the page scrolling sideways, or a link, button or field
+ * (even one inside a scrolling box, like a wide table) lying partly beyond the right edge.
+ */
+export function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width)
+      problems.push(`the page is ${document.documentElement.scrollWidth}px wide for a ${width}px screen`);
+    for (const el of Array.from(
+      document.querySelectorAll<HTMLElement>('a, button, input, select, textarea'),
+    )) {
+      if (el.classList.contains('skip-link') || (el as HTMLInputElement).type === 'hidden') continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.left < -1 || r.right > width + 1) {
+        const label = (el.textContent || el.getAttribute('name') || '').trim().slice(0, 40);
+        problems.push(
+          `<${el.tagName.toLowerCase()}> « ${label} » spans ${Math.round(r.left)}–${Math.round(r.right)}px`,
+        );
+      }
+    }
+    return problems;
+  });
 }
 
 /** A description of the focused element: tag, id, classes and text. */

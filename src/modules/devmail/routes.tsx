@@ -27,24 +27,24 @@ export async function devMailRoutes(app: FastifyInstance) {
           <p>{m('mailbox.empty')}</p>
         ) : (
           <div class="table-wrapper">
-            <table class="table">
+            <table class="table table--stack">
               <thead>
                 <tr>
-                  <th scope="col">{m('mailbox.date')}</th>
-                  <th scope="col">{m('mailbox.to')}</th>
                   <th scope="col">{m('mailbox.subject')}</th>
+                  <th scope="col">{m('mailbox.to')}</th>
+                  <th scope="col">{m('mailbox.date')}</th>
                 </tr>
               </thead>
               <tbody>
                 {mails.map((m) => (
                   <tr>
-                    <td safe>{formatDateTime(m.createdAt)}</td>
-                    <td safe>{m.to}</td>
                     <td>
                       <a href={`/dev/mails/${m.id}`} safe>
                         {m.subject}
                       </a>
                     </td>
+                    <td safe>{m.to}</td>
+                    <td safe>{formatDateTime(m.createdAt)}</td>
                   </tr>
                 ))}
               </tbody>
