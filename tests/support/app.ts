@@ -136,11 +136,13 @@ export class TestClient {
 
   /** Posts JSON with the CSRF header, as the enhanced pages and API clients with a session do. */
   async postJson(url: string, json: unknown) {
+    // The token first: fetching it may set the CSRF cookie that the request must carry.
+    const token = await this.csrfToken();
     return this.remember(
       await this.app.inject({
         method: 'POST',
         url,
-        headers: { host: this.host, cookie: this.cookieHeader(), 'x-csrf-token': await this.csrfToken() },
+        headers: { host: this.host, cookie: this.cookieHeader(), 'x-csrf-token': token },
         payload: json as object,
       }),
     );

@@ -363,6 +363,50 @@ export const fr = {
 
   'distance.under1': 'à moins de 1 km',
   'distance.about': 'à environ {value} km',
+  'nav.map': 'Carte',
+  'map.title': 'Carte des annonces',
+  'map.lead':
+    'Les annonces ouvertes de {territory}. Chaque point est approximatif : le centre de la commune ou d’un carré d’environ 500 m, jamais l’adresse.',
+  'map.filtersLabel': 'Filtrer la carte',
+  'map.filterCategory': 'Catégorie',
+  'map.filterCategoryAll': 'Toutes les catégories',
+  'map.apply': 'Afficher',
+  'map.regionLabel': 'Carte des annonces',
+  'map.srNote':
+    'La carte montre les mêmes annonces que la liste placée après elle. Au clavier ou avec un lecteur d’écran, la liste est plus simple à parcourir.',
+  'map.skipToList': 'Aller à la liste des annonces',
+  'map.noScript': 'La carte a besoin de JavaScript. Les annonces sont listées ci-dessous.',
+  'map.legendLabel': 'Légende de la carte',
+  'map.legendOffer': 'Propose de l’aide',
+  'map.legendRequest': 'Cherche de l’aide',
+  'map.legendGroup': 'Plusieurs annonces : zoomez pour les voir',
+  'map.legendArea': 'Limite de commune',
+  'map.letterOffer': 'P',
+  'map.letterRequest': 'C',
+  'map.listTitle': 'Les annonces les plus récentes',
+  'map.listEmpty': 'Aucune annonce ne correspond à ces critères.',
+  'map.listAll': 'Voir la liste complète',
+  'map.loading': 'Chargement des annonces…',
+  'map.countNone': 'Aucune annonce dans la zone affichée.',
+  'map.countOne': '1 annonce dans la zone affichée.',
+  'map.countMany': '{count} annonces dans la zone affichée.',
+  'map.countCells':
+    '{count} annonces dans la zone affichée, regroupées par secteur : zoomez pour les voir une par une.',
+  'map.loadError':
+    'Les annonces n’ont pas pu être chargées sur la carte. La liste ci-dessous reste disponible.',
+  'map.tilesError': 'Le fond de carte n’est pas disponible : seules les limites des communes sont affichées.',
+  'map.groupOne': '1 annonce',
+  'map.groupMany': '{count} annonces',
+  'map.groupHere': '{count} annonces à cet endroit.',
+  'map.groupList': 'Voir ces annonces dans la liste',
+  'map.markerLabel': '{kind} : {title} ({area})',
+  'map.openPost': 'Voir l’annonce',
+  'map.zoomIn': 'Zoomer',
+  'map.zoomOut': 'Dézoomer',
+  'map.closePopup': 'Fermer',
+  'map.errorBbox':
+    'Indiquez la zone avec bbox=ouest,sud,est,nord : quatre nombres en degrés, par exemple bbox=3.3,44.4,3.6,44.6.',
+  'map.errorZoom': 'Indiquez le niveau de zoom avec zoom= : un nombre entier de 0 à 22.',
 } as const;
 
 export type MessageKey = keyof typeof fr;
