@@ -18,6 +18,7 @@ import { AccountService, type Viewer } from './modules/accounts/service.ts';
 import { devMailRoutes } from './modules/devmail/routes.tsx';
 import { docsRoutes } from './modules/docs/routes.tsx';
 import { postsApiRoutes } from './modules/posts/api.ts';
+import { mapRoutes } from './modules/posts/map.tsx';
 import { postsRoutes } from './modules/posts/routes.tsx';
 import { PostService } from './modules/posts/service.ts';
 import { territoryRoutes } from './modules/territory/routes.ts';
@@ -371,6 +372,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(accountsRoutes);
   await app.register(postsRoutes);
   await app.register(postsApiRoutes);
+  await app.register(mapRoutes);
   await app.register(docsRoutes);
   if (!production) await app.register(devMailRoutes);
 

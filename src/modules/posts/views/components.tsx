@@ -1,4 +1,5 @@
 import type { PostKind } from '../../../db/schema.ts';
+import { attributeText } from '../../../web/components/forms.tsx';
 import { formatDate, m, t } from '../../../web/i18n/index.ts';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import type { PublicPost, ResolvedSearch } from '../service.ts';
@@ -117,7 +118,7 @@ export function FilterForm(props: {
           type="search"
           id="filtre-q"
           name="q"
-          value={s.text}
+          value={attributeText(s.text)}
           maxlength={100}
           aria-describedby="aide-filtre-q"
         />
@@ -135,7 +136,7 @@ export function FilterForm(props: {
           id="filtre-commune"
           name="commune"
           list="liste-communes"
-          value={props.raw.commune}
+          value={attributeText(props.raw.commune)}
           autocomplete="off"
           maxlength={120}
           aria-describedby="aide-filtre-commune"
@@ -154,7 +155,7 @@ export function FilterForm(props: {
           id="filtre-pres"
           name="pres"
           list="liste-communes"
-          value={props.raw.pres}
+          value={attributeText(props.raw.pres)}
           autocomplete="off"
           maxlength={120}
           aria-describedby="aide-filtre-pres"

@@ -2,6 +2,7 @@ import { REPORT_REASONS, type PostStatus } from '../../../db/schema.ts';
 import { POST_LIMITS } from '../../../domain/posts.ts';
 import { Layout } from '../../../web/components/Layout.tsx';
 import {
+  attributeText,
   CheckboxField,
   ErrorSummary,
   PostForm,
@@ -457,7 +458,7 @@ function DateField(props: { form: FormState; name: string; label: string }) {
         type="date"
         id={`champ-${props.name}`}
         name={props.name}
-        value={props.form.values[props.name]}
+        value={attributeText(props.form.values[props.name])}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `erreur-${props.name}` : undefined}
       />
@@ -489,7 +490,7 @@ function CommuneField(props: { form: FormState; areas: AreaSummary[] }) {
         id="champ-commune"
         name="commune"
         list="communes-annonce"
-        value={props.form.values.commune}
+        value={attributeText(props.form.values.commune)}
         required
         autocomplete="off"
         maxlength={120}
