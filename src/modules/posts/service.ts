@@ -454,6 +454,133 @@ export class PostService {
     ]);
     return { categories, areas };
   }
+
+  // -------------------------------------------------------------------------------------------
+  // The map (/carte and /api/v1/posts.geojson). Few posts in view: each one, live. Many: counts
+  // per cell, aggregated from an in-memory grid of the whole territory (see `mapGrid`).
+
+  private readonly mapGrids = new Map<string, { grid: MapGrid | null; pending: Promise<MapGrid> | null }>();
+
+  /**
+   * The open posts in a box for the map, with the list's filters (kind, categories, commune,
+   * words): each post (public point only) when at most MAP_POINT_LIMIT are in view, otherwise
+   * cells of about MAP_CELL_PX pixels at this zoom with their counts. A « near » search does not
+   * apply: the box is the place filter.
+   */
+  async mapData(territoryId: string, q: SearchQuery, bbox: MapBbox, zoom: number): Promise<Result<MapData>> {
+    const search = await this.resolveSearch(territoryId, {
+      ...q,
+      pres: '',
+      lat: null,
+      lon: null,
+      rayon: null,
+      tri: '',
+      apres: '',
+    });
+    if (Object.keys(search.problems).length > 0) return { ok: false, errors: search.problems };
+    const [territory, categories] = await Promise.all([
+      this.deps.territories.byId(territoryId),
+      this.deps.territories.categories(territoryId),
+    ]);
+    const bySlug = new Map(categories.map((c) => [c.slug, c]));
+    const categoryIds = [
+      ...new Set(search.categorySlugs.map((s) => bySlug.get(s)?.id).filter((x): x is string => !!x)),
+    ].sort();
+    const filters: MapFilters = {
+      territoryId,
+      kind: search.kind,
+      categoryIds,
+      areaId: search.area?.id ?? null,
+      text: search.text || null,
+    };
+    const cell = mapCellSize(bbox, zoom, territory?.mapCenterLat ?? 46.5);
+    const box = snapToCells(bbox, cell);
+    const grid = await this.mapGrid(filters);
+    const inView = gridCount(grid, box);
+    if (inView > MAP_POINT_LIMIT) {
+      const features = gridCells(grid, box, cell);
+      return { ok: true, value: { type: 'FeatureCollection', mode: 'cells', total: inView, features } };
+    }
+    // Few in view: read them now (the GiST index of public points, through a covering circle),
+    // so that a post published a second ago is there.
+    const found = await repo.mapFeatures(
+      this.db,
+      { ...filters, ...coveringCircle(box) },
+      box,
+      cell.lat,
+      MAP_POINT_LIMIT,
+    );
+    if (found.kind === 'cells') {
+      // More than the grid said (it is up to MAP_GRID_FRESH_MS old): the database's own cells.
+      const features = found.rows.map((r) => cellFeature(r.lat, r.lon, r.n));
+      const total = found.rows.reduce((sum, r) => sum + r.n, 0);
+      return { ok: true, value: { type: 'FeatureCollection', mode: 'cells', total, features } };
+    }
+    const features: MapPointFeature[] = found.rows.map((r) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+      properties: {
+        id: r.id,
+        kind: r.kind,
+        title: r.title,
+        category: bySlug.get(r.categorySlug)?.name ?? '',
+        area: r.areaName,
+        url: `/annonces/${r.id}`,
+      },
+    }));
+    return {
+      ok: true,
+      value: { type: 'FeatureCollection', mode: 'points', total: features.length, features },
+    };
+  }
+
+  /**
+   * Open posts counted per public point over the whole territory, for one set of filters. Every
+   * zoom's cells are sums of these, so a view of the whole département costs no query. Counting
+   * a million posts takes the database most of a second: the grid is kept MAP_GRID_FRESH_MS,
+   * then served while a fresh one is computed (one at a time per filter set), and recomputed
+   * before answering only when nobody asked for MAP_GRID_KEEP_MS.
+   */
+  private mapGrid(filters: MapFilters): Promise<MapGrid> {
+    const key = JSON.stringify(filters);
+    let entry = this.mapGrids.get(key);
+    if (entry) this.mapGrids.delete(key); // re-inserted below: the Map's order is the LRU order
+    entry ??= { grid: null, pending: null };
+    this.mapGrids.set(key, entry);
+    if (this.mapGrids.size > MAP_GRID_CACHE_SIZE) this.mapGrids.delete(this.mapGrids.keys().next().value!);
+    const current = entry;
+    const age = current.grid ? Date.now() - current.grid.at : Infinity;
+    if (current.grid && age < MAP_GRID_FRESH_MS) return Promise.resolve(current.grid);
+    if (!current.pending) {
+      const started = Date.now();
+      current.pending = repo
+        .mapFeatures(this.db, filters, [-180, -90, 180, 90], MAP_BASE_CELL_DEG, 0)
+        .then((found) => {
+          const rows = found.kind === 'cells' ? found.rows : [];
+          const grid: MapGrid = {
+            lat: Float64Array.from(rows, (r) => r.lat),
+            lon: Float64Array.from(rows, (r) => r.lon),
+            n: Uint32Array.from(rows, (r) => r.n),
+            at: started,
+          };
+          current.grid = grid;
+          return grid;
+        })
+        .finally(() => {
+          current.pending = null;
+        });
+    }
+    if (current.grid && age < MAP_GRID_KEEP_MS) {
+      current.pending.catch(() => undefined); // a failed refresh keeps the previous grid
+      return Promise.resolve(current.grid);
+    }
+    return current.pending;
+  }
+
+  /** The territory's commune outlines as a GeoJSON document (see TerritoryService.outlines). */
+  mapAreas(territoryId: string) {
+    return this.deps.territories.outlines(territoryId);
+  }
 }
 
 /** Opaque pagination cursor: the last row's sort key and id. */
@@ -467,4 +594,161 @@ export function decodeCursor(cursor: string | undefined | null): { key: number; 
   const [key, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (!key || !id || !Number.isFinite(Number(key)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
   return { key: Number(key), id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The map's geometry: cells, boxes, the in-memory grid.
+
+/** [west, south, east, north] in degrees, the GeoJSON bbox order. */
+export type MapBbox = [number, number, number, number];
+
+/** At most this many posts in view are sent one by one; beyond, cells with counts. */
+export const MAP_POINT_LIMIT = 500;
+/** A cell is about this many screen pixels wide, whatever the zoom. */
+const MAP_CELL_PX = 80;
+/** How far from its cell's centre a cell is drawn, as a share of the cell's size. */
+const MAP_CELL_SPREAD = 0.2;
+/** At most this many cells across a box: a huge box at a high zoom gets the cells of a lower zoom. */
+const MAP_MAX_CELLS_ACROSS = 80;
+/** The grid in memory: finer than the ~500 m of public points, so about one entry per point. */
+const MAP_BASE_CELL_DEG = 0.001;
+const MAP_GRID_FRESH_MS = 30_000;
+const MAP_GRID_KEEP_MS = 10 * 60_000;
+/** Grids kept (one per filter set; the unfiltered one is by far the most asked). */
+const MAP_GRID_CACHE_SIZE = 32;
+
+type PointGeometry = { type: 'Point'; coordinates: [number, number] };
+
+/** One post on the map: its public point and what the popup shows. Nothing private. */
+export interface MapPointFeature {
+  type: 'Feature';
+  geometry: PointGeometry;
+  properties: { id: string; kind: PostKind; title: string; category: string; area: string; url: string };
+}
+
+/** Several posts counted together, placed at the mean of their public points. */
+export interface MapCellFeature {
+  type: 'Feature';
+  geometry: PointGeometry;
+  properties: { count: number };
+}
+
+/** A GeoJSON FeatureCollection, with two foreign members: `mode` and `total` (posts in the box). */
+export interface MapData {
+  type: 'FeatureCollection';
+  mode: 'points' | 'cells';
+  total: number;
+  features: Array<MapPointFeature | MapCellFeature>;
+}
+
+export interface MapOutlines {
+  version: string;
+  body: string;
+}
+
+interface MapFilters {
+  territoryId: string;
+  kind: PostKind | null;
+  categoryIds: string[];
+  areaId: string | null;
+  text: string | null;
+}
+
+/** Counts per public point (parallel arrays), and when the count started. */
+interface MapGrid {
+  lat: Float64Array;
+  lon: Float64Array;
+  n: Uint32Array;
+  at: number;
+}
+
+interface CellSize {
+  lat: number;
+  lon: number;
+}
+
+/**
+ * Cells about MAP_CELL_PX pixels wide at this zoom (Web Mercator: 256 px for 360° at zoom 0),
+ * about square on screen at the territory's latitude; always aligned on the same global grid,
+ * so a cell keeps its count when the map is panned.
+ */
+export function mapCellSize(bbox: MapBbox, zoom: number, refLat: number): CellSize {
+  const span = Math.max(bbox[2] - bbox[0], (bbox[3] - bbox[1]) / Math.cos((refLat * Math.PI) / 180));
+  const widest = Math.log2((MAP_CELL_PX * 360 * MAP_MAX_CELLS_ACROSS) / (256 * Math.max(span, 1e-9)));
+  const z = Math.max(0, Math.min(zoom, Math.floor(widest)));
+  const lon = (MAP_CELL_PX * 360) / (256 * 2 ** z);
+  return { lon, lat: lon * Math.cos((refLat * Math.PI) / 180) };
+}
+
+/** The box grown to whole cells, so that every cell in it is counted whole. */
+export function snapToCells(bbox: MapBbox, cell: CellSize): MapBbox {
+  return [
+    Math.max(-180, Math.floor(bbox[0] / cell.lon) * cell.lon),
+    Math.max(-90, Math.floor(bbox[1] / cell.lat) * cell.lat),
+    Math.min(180, Math.ceil(bbox[2] / cell.lon) * cell.lon),
+    Math.min(90, Math.ceil(bbox[3] / cell.lat) * cell.lat),
+  ];
+}
+
+const inBox = (box: MapBbox, lat: number, lon: number) =>
+  lon >= box[0] && lon <= box[2] && lat >= box[1] && lat <= box[3];
+
+function gridCount(grid: MapGrid, box: MapBbox): number {
+  let total = 0;
+  for (let i = 0; i < grid.n.length; i++) if (inBox(box, grid.lat[i]!, grid.lon[i]!)) total += grid.n[i]!;
+  return total;
+}
+
+const round5 = (x: number) => Math.round(x * 1e5) / 1e5;
+const cellFeature = (lat: number, lon: number, count: number): MapCellFeature => ({
+  type: 'Feature',
+  geometry: { type: 'Point', coordinates: [round5(lon), round5(lat)] },
+  properties: { count },
+});
+
+/**
+ * The grid's entries in the box summed per cell. A cell is drawn at the weighted mean of its
+ * points, kept within the middle of the cell (±MAP_CELL_SPREAD of its size) so that neighbours
+ * never overlap on screen.
+ */
+function gridCells(grid: MapGrid, box: MapBbox, cell: CellSize): MapCellFeature[] {
+  const sums = new Map<string, { row: number; col: number; lat: number; lon: number; n: number }>();
+  for (let i = 0; i < grid.n.length; i++) {
+    const lat = grid.lat[i]!;
+    const lon = grid.lon[i]!;
+    if (!inBox(box, lat, lon)) continue;
+    const n = grid.n[i]!;
+    const row = Math.floor(lat / cell.lat);
+    const col = Math.floor(lon / cell.lon);
+    const key = `${row}:${col}`;
+    const sum = sums.get(key);
+    if (sum) {
+      sum.lat += lat * n;
+      sum.lon += lon * n;
+      sum.n += n;
+    } else sums.set(key, { row, col, lat: lat * n, lon: lon * n, n });
+  }
+  const within = (mean: number, index: number, size: number) => {
+    const centre = (index + 0.5) * size;
+    return Math.min(centre + MAP_CELL_SPREAD * size, Math.max(centre - MAP_CELL_SPREAD * size, mean));
+  };
+  return [...sums.values()].map((s) =>
+    cellFeature(within(s.lat / s.n, s.row, cell.lat), within(s.lon / s.n, s.col, cell.lon), s.n),
+  );
+}
+
+/**
+ * A circle around the box, so that the query of its posts can use the GiST index of public
+ * points (the box itself is then applied exactly); none for a box of continental size.
+ */
+function coveringCircle(box: MapBbox): { near?: { lat: number; lon: number }; radiusKm?: number } {
+  const centre = { lat: (box[1] + box[3]) / 2, lon: (box[0] + box[2]) / 2 };
+  const corners = [
+    { lat: box[1], lon: box[0] },
+    { lat: box[1], lon: box[2] },
+    { lat: box[3], lon: box[0] },
+    { lat: box[3], lon: box[2] },
+  ];
+  const radiusKm = Math.max(...corners.map((c) => haversineKm(centre, c))) * 1.01 + 0.1;
+  return radiusKm > 500 ? {} : { near: centre, radiusKm };
 }

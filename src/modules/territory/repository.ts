@@ -72,3 +72,11 @@ export async function findArea(
     .limit(1);
   return row ?? null;
 }
+
+/** Outlines of a territory's areas, by code (for the map's GeoJSON). */
+export const listAreaOutlines = (db: Executor, territoryId: string) =>
+  db
+    .select({ code: area.code, name: area.name, outline: area.outline })
+    .from(area)
+    .where(eq(area.territoryId, territoryId))
+    .orderBy(asc(area.code));

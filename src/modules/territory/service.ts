@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import * as repo from './repository.ts';
 import type { AreaSummary, CategoryRow, TerritoryRow } from './repository.ts';
@@ -21,6 +22,10 @@ export class TerritoryService {
   private snapshot: Snapshot | null = null;
   private readonly categoriesCache = new Map<string, { at: number; rows: CategoryRow[] }>();
   private readonly areasCache = new Map<string, { at: number; rows: AreaSummary[] }>();
+  private readonly outlinesCache = new Map<
+    string,
+    { at: number; value: { version: string; body: string } }
+  >();
 
   constructor(
     private readonly db: Db,
@@ -49,6 +54,27 @@ export class TerritoryService {
     return snap.byHost.get(name) ?? snap.fallback;
   }
 
+  /**
+   * The areas' outlines as a GeoJSON FeatureCollection (code, name), serialised once and
+   * versioned by content so the map can cache it for long.
+   */
+  async outlines(territoryId: string): Promise<{ version: string; body: string }> {
+    const hit = this.outlinesCache.get(territoryId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
+    const rows = await repo.listAreaOutlines(this.db, territoryId);
+    const body = JSON.stringify({
+      type: 'FeatureCollection',
+      features: rows.flatMap((r) =>
+        r.outline
+          ? [{ type: 'Feature', properties: { code: r.code, name: r.name }, geometry: r.outline }]
+          : [],
+      ),
+    });
+    const value = { version: createHash('sha256').update(body).digest('hex').slice(0, 12), body };
+    this.outlinesCache.set(territoryId, { at: Date.now(), value });
+    return value;
+  }
+
   /** A territory by id, from the cache. */
   async byId(id: string): Promise<TerritoryRow | null> {
     return (await this.load()).territories.find((t) => t.id === id) ?? null;
@@ -59,6 +85,7 @@ export class TerritoryService {
     this.snapshot = null;
     this.categoriesCache.clear();
     this.areasCache.clear();
+    this.outlinesCache.clear();
   }
 
   /** Active categories of a territory, cached like territories. */

@@ -40,6 +40,16 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
               </a>
               <nav class="site-nav" aria-label={m('layout.mainNav')}>
                 <ul>
+                  <li>
+                    <a href="/annonces" aria-current={page.path === '/annonces' ? 'page' : undefined}>
+                      {m('nav.posts')}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/carte" aria-current={page.path === '/carte' ? 'page' : undefined}>
+                      {m('nav.map')}
+                    </a>
+                  </li>
                   {viewer ? (
                     <>
                       <li>
