@@ -46,11 +46,6 @@ export async function listAreas(db: Executor, territoryId: string): Promise<Area
   return rows.sort((a, b) => frenchOrder.compare(a.name, b.name));
 }
 
-export async function countAreas(db: Executor, territoryId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(area).where(eq(area.territoryId, territoryId));
-  return row?.n ?? 0;
-}
-
 export async function findArea(
   db: Executor,
   territoryId: string,

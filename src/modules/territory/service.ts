@@ -110,10 +110,6 @@ export class TerritoryService {
     return repo.findArea(this.db, territoryId, areaId);
   }
 
-  countAreas(territoryId: string) {
-    return repo.countAreas(this.db, territoryId);
-  }
-
   /** The territory's colours as CSS custom properties; only strict hex colours get through. */
   themeCss(t: Pick<TerritoryRow, 'colorPrimary' | 'colorAccent'>): string {
     const primary = HEX_COLOUR.test(t.colorPrimary) ? t.colorPrimary : '#1d4e89';
