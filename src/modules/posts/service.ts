@@ -17,6 +17,7 @@ import { audit } from '../../platform/audit.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Geocoder } from '../../platform/geocoder.ts';
 import { composeMail, type Outbox } from '../../platform/mail.ts';
+import { StaleCache } from '../../platform/cache.ts';
 import { transaction } from '../../platform/transaction.ts';
 import * as accountsRepo from '../accounts/repository.ts';
 import type { AreaSummary, CategoryRow, TerritoryService } from '../territory/service.ts';
@@ -81,6 +82,26 @@ interface Deps {
 export class PostService {
   constructor(private readonly deps: Deps) {}
 
+  // Facet counts scan every matching open post (a million at most); a few seconds of staleness
+  // is fine for « (12) » beside a category, so they are cached per filter set.
+  private readonly countsCache = new StaleCache<Map<string, number>>({
+    freshMs: 15_000,
+    staleMs: 10 * 60_000,
+    maxEntries: 256,
+  });
+
+  private categoryCounts(filters: repo.PostSearch): Promise<Map<string, number>> {
+    const key = JSON.stringify([
+      filters.territoryId,
+      filters.kind,
+      filters.areaId,
+      filters.text,
+      // Searchers a few hundred metres apart share counts.
+      filters.near ? [filters.near.lat.toFixed(2), filters.near.lon.toFixed(2), filters.radiusKm] : null,
+    ]);
+    return this.countsCache.get(key, () => repo.countByCategory(this.db, filters));
+  }
+
   private get db() {
     return this.deps.db;
   }
@@ -144,7 +165,7 @@ export class PostService {
     };
     const [rows, counts] = await Promise.all([
       repo.searchPosts(this.db, filters),
-      repo.countByCategory(this.db, filters),
+      this.categoryCounts(filters),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
     const last = page.at(-1);
