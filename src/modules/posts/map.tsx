@@ -7,7 +7,7 @@ import type { PageContext } from '../../web/page.ts';
 import type { TerritoryRow } from '../territory/service.ts';
 import { searchQuery, type SearchQuery } from './schemas.ts';
 import type { MapBbox, SearchPage } from './service.ts';
-import { PostCard, searchParams } from './views/components.tsx';
+import { activeFilterCount, FilterPanel, PostCard, searchParams } from './views/components.tsx';
 
 /**
  * The map of posts: `/carte` (a page that is useful without JavaScript: filters and a list under
@@ -162,73 +162,75 @@ function MapPage(props: {
         </p>
       </div>
 
-      <form method="get" action="/carte" class="map-filters" aria-label={m('map.filtersLabel')}>
-        <div class="map-filters__field">
-          <label class="field__label" for="carte-type">
-            {m('posts.filterKind')}
-          </label>
-          <select class="field__select" id="carte-type" name="type">
-            <option value="">{m('posts.filterAll')}</option>
-            <option value="offre" selected={kindValue === 'offre'}>
-              {m('posts.filterOffers')}
-            </option>
-            <option value="demande" selected={kindValue === 'demande'}>
-              {m('posts.filterRequests')}
-            </option>
-          </select>
-        </div>
-        <div class="map-filters__field">
-          <label class="field__label" for="carte-categorie">
-            {m('map.filterCategory')}
-          </label>
-          <select class="field__select" id="carte-categorie" name="categorie">
-            <option value="">{m('map.filterCategoryAll')}</option>
-            {result.categories.map((c) => (
-              <option value={c.slug} selected={s.categorySlugs.includes(c.slug)} safe>
-                {c.name}
+      <FilterPanel label={m('map.filtersLabel')} active={activeFilterCount(s)} variant="map">
+        <form method="get" action="/carte" class="map-filters" aria-label={m('map.filtersLabel')}>
+          <div class="map-filters__field">
+            <label class="field__label" for="carte-type">
+              {m('posts.filterKind')}
+            </label>
+            <select class="field__select" id="carte-type" name="type">
+              <option value="">{m('posts.filterAll')}</option>
+              <option value="offre" selected={kindValue === 'offre'}>
+                {m('posts.filterOffers')}
               </option>
-            ))}
-          </select>
-        </div>
-        <div class="map-filters__field">
-          <label class="field__label" for="carte-commune">
-            {m('posts.filterCommune')}
-          </label>
-          <input
-            class="field__input"
-            id="carte-commune"
-            name="commune"
-            list="carte-communes"
-            value={attributeText(props.typedCommune)}
-            autocomplete="off"
-            maxlength={120}
-          />
-          <datalist id="carte-communes">
-            {result.areas.map((a) => (
-              <option value={attributeText(a.name)}></option>
-            ))}
-          </datalist>
-        </div>
-        <div class="map-filters__field">
-          <label class="field__label" for="carte-q">
-            {m('posts.filterText')}
-          </label>
-          <input
-            class="field__input"
-            type="search"
-            id="carte-q"
-            name="q"
-            value={attributeText(s.text)}
-            maxlength={100}
-          />
-        </div>
-        <p class="map-filters__actions">
-          <button type="submit" class="button">
-            {m('map.apply')}
-          </button>
-          <a href="/carte">{m('posts.reset')}</a>
-        </p>
-      </form>
+              <option value="demande" selected={kindValue === 'demande'}>
+                {m('posts.filterRequests')}
+              </option>
+            </select>
+          </div>
+          <div class="map-filters__field">
+            <label class="field__label" for="carte-categorie">
+              {m('map.filterCategory')}
+            </label>
+            <select class="field__select" id="carte-categorie" name="categorie">
+              <option value="">{m('map.filterCategoryAll')}</option>
+              {result.categories.map((c) => (
+                <option value={c.slug} selected={s.categorySlugs.includes(c.slug)} safe>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="map-filters__field">
+            <label class="field__label" for="carte-commune">
+              {m('posts.filterCommune')}
+            </label>
+            <input
+              class="field__input"
+              id="carte-commune"
+              name="commune"
+              list="carte-communes"
+              value={attributeText(props.typedCommune)}
+              autocomplete="off"
+              maxlength={120}
+            />
+            <datalist id="carte-communes">
+              {result.areas.map((a) => (
+                <option value={attributeText(a.name)}></option>
+              ))}
+            </datalist>
+          </div>
+          <div class="map-filters__field">
+            <label class="field__label" for="carte-q">
+              {m('posts.filterText')}
+            </label>
+            <input
+              class="field__input"
+              type="search"
+              id="carte-q"
+              name="q"
+              value={attributeText(s.text)}
+              maxlength={100}
+            />
+          </div>
+          <p class="map-filters__actions">
+            <button type="submit" class="button">
+              {m('map.apply')}
+            </button>
+            <a href="/carte">{m('posts.reset')}</a>
+          </p>
+        </form>
+      </FilterPanel>
 
       {problems.length > 0 || props.invalid ? (
         <div class="notice notice--warning" role="status">

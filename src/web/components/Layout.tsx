@@ -53,6 +53,14 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
                   {viewer ? (
                     <>
                       <li>
+                        <a
+                          href="/mes-annonces"
+                          aria-current={page.path === '/mes-annonces' ? 'page' : undefined}
+                        >
+                          {m('nav.myPosts')}
+                        </a>
+                      </li>
+                      <li>
                         <a href="/compte" aria-current={page.path === '/compte' ? 'page' : undefined}>
                           {m('layout.myAccount')}
                         </a>

@@ -44,6 +44,8 @@ export const fr = {
   'posts.kindLong.offer': 'Je propose mon aide',
   'posts.kindLong.request': 'Je cherche de l’aide',
   'posts.filters': 'Filtrer les annonces',
+  'posts.filtersActiveOne': '1 filtre actif',
+  'posts.filtersActiveMany': '{count} filtres actifs',
   'posts.filterKind': 'Type d’annonce',
   'posts.filterAll': 'Toutes',
   'posts.filterOffers': 'Propositions d’aide',

@@ -1,3 +1,4 @@
+import type { Children } from '@kitajs/html';
 import type { PostKind } from '../../../db/schema.ts';
 import { attributeText } from '../../../web/components/forms.tsx';
 import { formatDate, m, t } from '../../../web/i18n/index.ts';
@@ -72,6 +73,42 @@ export function searchParams(s: ResolvedSearch, extra: Record<string, string> = 
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   const str = q.toString();
   return str ? `?${str}` : '';
+}
+
+/** How many filters a search applies: said on the folded filters, so a phone knows they are on. */
+export function activeFilterCount(s: ResolvedSearch): number {
+  return (s.kind ? 1 : 0) + s.categorySlugs.length + (s.area ? 1 : 0) + (s.near ? 1 : 0) + (s.text ? 1 : 0);
+}
+
+/**
+ * Filters that fold away: a `<details>` « Filtrer » that is closed on a phone (the results come
+ * first) and shown open on a wide screen by the stylesheet alone (`::details-content` in
+ * posts.css), so it works without JavaScript; a browser without that selector shows the summary.
+ * `variant` picks the width under which the filters fold (`map`: only on a phone).
+ */
+export function FilterPanel(props: {
+  label: string;
+  active: number;
+  variant?: 'list' | 'map';
+  children?: Children;
+}) {
+  const active =
+    props.active === 1 ? m('posts.filtersActiveOne') : t('posts.filtersActiveMany', { count: props.active });
+  return (
+    <details class={`filters-panel filters-panel--${props.variant ?? 'list'}`}>
+      <summary class="filters-panel__summary">
+        <span safe>{props.label}</span>
+        {props.active > 0 ? (
+          <span class="filters-panel__active" safe>
+            {active}
+          </span>
+        ) : (
+          ''
+        )}
+      </summary>
+      {props.children}
+    </details>
+  );
 }
 
 const RADII = [1, 2, 5, 10, 20, 30, 50];
@@ -213,7 +250,11 @@ export function FilterForm(props: {
               value={c.slug}
               checked={s.categorySlugs.includes(c.slug)}
             />
-            <span safe>{c.name}</span> <span class="choice__count">({props.counts.get(c.id) ?? 0})</span>
+            {/* One box for the name and its count, so a name on two lines keeps its count beside it. */}
+            <span>
+              <span safe>{c.name}</span>{' '}
+              <span class="choice__count nowrap">({props.counts.get(c.id) ?? 0})</span>
+            </span>
           </label>
         ))}
       </fieldset>

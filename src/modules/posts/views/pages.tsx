@@ -14,7 +14,14 @@ import { errorMessage, formatDate, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import type { PostService, PublicPost, SearchPage } from '../service.ts';
-import { FilterForm, KindBadge, PostCard, searchParams } from './components.tsx';
+import {
+  activeFilterCount,
+  FilterForm,
+  FilterPanel,
+  KindBadge,
+  PostCard,
+  searchParams,
+} from './components.tsx';
 
 /** `/annonces` (and the browse pages): filters, results, pagination. */
 export function PostListPage(props: {
@@ -34,22 +41,25 @@ export function PostListPage(props: {
         <p class="lead" safe>
           {props.lead}
         </p>
-        <p>
+        <p class="page-heading__actions">
           <a class="button" href="/annonces/nouvelle">
             {m('posts.publish')}
           </a>
+          {page.viewer ? <a href="/mes-annonces">{m('nav.myPosts')}</a> : ''}
         </p>
       </div>
       <div class="list-layout">
         <aside class="list-layout__filters">
-          <FilterForm
-            action={props.action}
-            search={result.search}
-            raw={props.raw}
-            categories={result.categories}
-            counts={result.counts}
-            areas={result.areas}
-          />
+          <FilterPanel label={m('posts.filters')} active={activeFilterCount(result.search)}>
+            <FilterForm
+              action={props.action}
+              search={result.search}
+              raw={props.raw}
+              categories={result.categories}
+              counts={result.counts}
+              areas={result.areas}
+            />
+          </FilterPanel>
           <nav class="browse-links" aria-label={m('posts.browseCategories')}>
             <a href="/annonces/categories">{m('posts.browseCategories')}</a>
             <a href="/annonces/communes">{m('posts.browseAreas')}</a>
@@ -69,7 +79,9 @@ export function PostListPage(props: {
             ''
           )}
           {result.posts.length === 0 ? (
-            <p class="empty">{m('posts.noResults')}</p>
+            <p class="empty" role="status">
+              {m('posts.noResults')}
+            </p>
           ) : (
             <>
               <p class="results-count" role="status" safe>
@@ -226,8 +238,8 @@ function AuthorActions(props: { page: PageContext; id: string; actions: PostActi
   const { id, actions, page } = props;
   return (
     <div class="author-actions">
-      <p>
-        <strong>{m('posts.yourPost')}</strong>
+      <p class="author-actions__lead">
+        <strong>{m('posts.yourPost')}</strong> <a href="/mes-annonces">{m('nav.myPosts')}</a>
       </p>
       <div class="author-actions__buttons">
         {actions.includes('edit') ? (
@@ -271,7 +283,8 @@ function AuthorActions(props: { page: PageContext; id: string; actions: PostActi
 
 const postLabels = () => ({
   _form: m('posts.newTitle'),
-  kind: m('posts.fieldKind'),
+  // « Vous… » alone would not say which field is meant in the error summary.
+  kind: m('posts.filterKind'),
   categoryId: m('posts.fieldCategory'),
   title: m('posts.fieldTitle'),
   description: m('posts.fieldDescription'),
@@ -321,18 +334,31 @@ export function PostFormPage(props: {
           <fieldset class={kindError ? 'field field--error' : 'field'} id="champ-kind">
             <legend class="field__label">{m('posts.fieldKind')}</legend>
             {kindError ? (
-              <p class="field__error" id="erreur-kind" safe>
-                {errorMessage(kindError)}
+              <p class="field__error" id="erreur-kind">
+                <span class="visually-hidden">{m('form.errorPrefix')} </span>
+                <span safe>{errorMessage(kindError)}</span>
               </p>
             ) : (
               ''
             )}
             <label class="choice choice--large">
-              <input type="radio" name="kind" value="request" checked={kind === 'request'} />
+              <input
+                type="radio"
+                name="kind"
+                value="request"
+                checked={kind === 'request'}
+                aria-describedby={kindError ? 'erreur-kind' : undefined}
+              />
               <span>{m('posts.kindLong.request')}</span>
             </label>
             <label class="choice choice--large">
-              <input type="radio" name="kind" value="offer" checked={kind === 'offer'} />
+              <input
+                type="radio"
+                name="kind"
+                value="offer"
+                checked={kind === 'offer'}
+                aria-describedby={kindError ? 'erreur-kind' : undefined}
+              />
               <span>{m('posts.kindLong.offer')}</span>
             </label>
           </fieldset>
@@ -366,7 +392,7 @@ export function PostFormPage(props: {
             hint={m('posts.fieldWhenHint')}
             maxlength={POST_LIMITS.whenText}
           />
-          <div class="filters__row">
+          <div class="form-row">
             <DateField form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
             <DateField form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
           </div>
@@ -447,8 +473,9 @@ function DateField(props: { form: FormState; name: string; label: string }) {
         <span safe>{props.label}</span> <span class="field__optional">({m('form.optional')})</span>
       </label>
       {error ? (
-        <p class="field__error" id={`erreur-${props.name}`} safe>
-          {errorMessage(error)}
+        <p class="field__error" id={`erreur-${props.name}`}>
+          <span class="visually-hidden">{m('form.errorPrefix')} </span>
+          <span safe>{errorMessage(error)}</span>
         </p>
       ) : (
         ''
