@@ -545,6 +545,7 @@ const ROUTES: RouteSpec[] = [
   })),
   // Unknown filters are ignored (200); a known one with a bad value is refused (400).
   { method: 'GET', url: '/api/v1/posts', answer: both({ status: [200, 400] }), query: SEARCH },
+  { method: 'GET', url: '/api/v1/posts/counts', answer: both({ status: [200, 400] }), query: SEARCH },
   {
     method: 'GET',
     url: '/api/v1/posts/:id',

@@ -150,6 +150,11 @@ const apiPostList = z
       .string()
       .nullable()
       .meta({ description: 'À passer dans `apres` pour la page suivante ; `null` à la dernière page.' }),
+  })
+  .strict();
+
+const apiPostCounts = z
+  .object({
     counts: z.record(z.string(), z.number().int()).meta({
       description:
         'Nombre d’annonces par type d’aide (`slug`), pour la même recherche sans le filtre `categorie`.',
@@ -343,11 +348,38 @@ export async function postsApiRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const parsed = parseInput(searchQuery, req.query);
       if (!parsed.ok) return sendInvalid(reply, 400, parsed.errors);
-      const page = await posts.search(req.territory.id, parsed.value);
+      // Counts have their own route: computing them on every page would cost more than the search.
+      const page = await posts.search(req.territory.id, parsed.value, { counts: 'none' });
       if (Object.keys(page.search.problems).length > 0) return sendInvalid(reply, 400, page.search.problems);
+      return { items: page.posts.map(presentPost), next: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/posts/counts',
+    {
+      ...documentationOnly,
+      schema: {
+        tags: ['annonces'],
+        summary: 'Compter les annonces par type d’aide',
+        description:
+          'Pour les mêmes filtres que la recherche : le nombre d’annonces ouvertes de chaque type d’aide (sans tenir compte du filtre `categorie`). Les nombres peuvent dater de quelques secondes.',
+        querystring: jsonSchema(z.object(searchDoc), 'input'),
+        response: {
+          200: described(apiPostCounts, 'Les nombres par type d’aide.'),
+          400: invalidDoc('Un filtre ne convient pas.'),
+        },
+      },
+    },
+    async (req, reply) => {
+      const parsed = parseInput(searchQuery, req.query);
+      if (!parsed.ok) return sendInvalid(reply, 400, parsed.errors);
+      const result = await posts.counts(req.territory.id, parsed.value);
+      if (Object.keys(result.search.problems).length > 0)
+        return sendInvalid(reply, 400, result.search.problems);
       const counts: Record<string, number> = {};
-      for (const c of page.categories) counts[c.slug] = page.counts.get(c.id) ?? 0;
-      return { items: page.posts.map(presentPost), next: page.nextCursor, counts };
+      for (const c of result.categories) counts[c.slug] = result.counts.get(c.id) ?? 0;
+      return { counts };
     },
   );
 

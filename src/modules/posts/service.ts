@@ -66,7 +66,8 @@ export interface SearchPage {
   search: ResolvedSearch;
   posts: PublicPost[];
   nextCursor: string | null;
-  counts: Map<string, number>;
+  /** Open posts per category id, or null when not computed (searches around a point). */
+  counts: Map<string, number> | null;
   categories: CategoryRow[];
   areas: AreaSummary[];
 }
@@ -142,8 +143,8 @@ export class PostService {
     };
   }
 
-  /** One page of the public list, with per-category counts: a fixed number of queries. */
-  async search(territoryId: string, q: SearchQuery): Promise<SearchPage> {
+  /** The search's repository filters and the territory's lists, shared by the list and the counts. */
+  private async prepare(territoryId: string, q: SearchQuery) {
     const [categories, areas] = await Promise.all([
       this.deps.territories.categories(territoryId),
       this.deps.territories.areas(territoryId),
@@ -163,9 +164,24 @@ export class PostService {
       limit: PAGE_SIZE,
       after: decodeCursor(q.apres),
     };
+    return { categories, areas, search, filters };
+  }
+
+  /**
+   * One page of the public list: a fixed number of queries. Per-category counts come with it
+   * when `counts` is 'always', or 'auto' without a point: around an arbitrary point they cannot be
+   * cached and cost a scan of every post in the radius (a second at a million posts).
+   */
+  async search(
+    territoryId: string,
+    q: SearchQuery,
+    opts: { counts: 'auto' | 'none' } = { counts: 'auto' },
+  ): Promise<SearchPage> {
+    const { categories, areas, search, filters } = await this.prepare(territoryId, q);
+    const wantCounts = opts.counts === 'auto' && !search.near;
     const [rows, counts] = await Promise.all([
       repo.searchPosts(this.db, filters),
-      this.categoryCounts(filters),
+      wantCounts ? this.categoryCounts(filters) : Promise.resolve(null),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
     const last = page.at(-1);
@@ -456,6 +472,12 @@ export class PostService {
       });
     }
     return { expired, reminded: due.length };
+  }
+
+  /** Open posts per category for a search (without its category filter), cached briefly. */
+  async counts(territoryId: string, q: SearchQuery) {
+    const { categories, search, filters } = await this.prepare(territoryId, q);
+    return { categories, search, counts: await this.categoryCounts(filters) };
   }
 
   /** Every area with its number of open posts, and every category with its count. */

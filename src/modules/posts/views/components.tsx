@@ -122,7 +122,7 @@ export function FilterForm(props: {
   search: ResolvedSearch;
   raw: { pres: string; commune: string };
   categories: CategoryRow[];
-  counts: Map<string, number>;
+  counts: Map<string, number> | null;
   areas: AreaSummary[];
 }) {
   const s = props.search;
@@ -253,7 +253,7 @@ export function FilterForm(props: {
             {/* One box for the name and its count, so a name on two lines keeps its count beside it. */}
             <span>
               <span safe>{c.name}</span>{' '}
-              <span class="choice__count nowrap">({props.counts.get(c.id) ?? 0})</span>
+              {props.counts ? <span class="choice__count nowrap">({props.counts.get(c.id) ?? 0})</span> : ''}
             </span>
           </label>
         ))}
