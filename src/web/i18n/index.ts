@@ -33,6 +33,7 @@ export function errorMessage(error: FieldError): string {
 
 // Building an Intl formatter costs ~20 µs (ICU data); they are immutable, so built once.
 const numberFormat = new Intl.NumberFormat('fr-FR');
+const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
 const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
   dateStyle: 'long',
   timeStyle: 'short',
@@ -44,9 +45,7 @@ export const formatNumber = (n: number) => numberFormat.format(n);
 
 /** A French date (« 22 novembre 2026 »); accepts a Date or an ISO day (« 2026-11-22 »). */
 export const formatDate = (d: Date | string) =>
-  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(
-    typeof d === 'string' ? new Date(`${d}T12:00:00Z`) : d,
-  );
+  dateFormat.format(typeof d === 'string' ? new Date(`${d}T12:00:00Z`) : d);
 
 /** French date and time (« 22 novembre 2026 à 14:05 »). */
 export const formatDateTime = (d: Date) => dateTimeFormat.format(d);
