@@ -87,7 +87,7 @@ describe('help posts, the « Done when » journey', () => {
     // « Annonces », then « Publier une annonce ».
     await page
       .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'Annonces' })
+      .getByRole('link', { name: 'Annonces', exact: true })
       .click();
     expect(pathOf(page)).toBe('/annonces');
     await audit(page, 'posts-list-empty');
