@@ -99,37 +99,66 @@ export async function searchPosts(db: Executor, s: PostSearch): Promise<PublicPo
   const distance = s.near
     ? sql`earth_distance(${point(s.near.lat, s.near.lon)}, ${postPoint})`
     : sql`null::float8`;
-  const nearest = s.sort === 'nearest' && s.near;
-  const sortKey = nearest ? distance : sql`extract(epoch from p.published_at)`;
-  const order = nearest
-    ? sql`${postPoint} <-> ${point(s.near!.lat, s.near!.lon)}, p.id`
-    : sql`p.published_at desc, p.id desc`;
+  // Nearest first orders by the GiST distance `<->` (straight-line metres, the same order as
+  // earth_distance), then by id between posts at the same point (a commune's centre holds many).
+  // The keyset compares that same value, so that no rounding can put a row on two pages.
+  const knn =
+    s.sort === 'nearest' && s.near ? sql`(${postPoint} <-> ${point(s.near.lat, s.near.lon)})` : null;
+  const sortKey = knn ?? sql`extract(epoch from p.published_at)`;
+  const order = knn
+    ? sql`${knn}, p.id`
+    : // `nulls last` as in post_open_published_idx: a bare `desc` means `nulls first`, and the
+      // index could then not give the order (the planner ignores NOT NULL here) — a full sort.
+      sql`p.published_at desc nulls last, p.id desc nulls last`;
   let keyset = sql`true`;
   if (s.after) {
-    keyset = nearest
-      ? sql`(${distance} > ${s.after.key}::float8 or (${distance} = ${s.after.key}::float8 and p.id > ${s.after.id}::uuid))`
+    keyset = knn
+      ? sql`(${knn} > ${s.after.key}::float8 or (${knn} = ${s.after.key}::float8 and p.id > ${s.after.id}::uuid))`
       : sql`(p.published_at, p.id) < (to_timestamp(${s.after.key}::float8), ${s.after.id}::uuid)`;
   }
+  // PostgreSQL before 17 walks a GiST index in distance order only when the distance is the whole
+  // ORDER BY: with « , p.id » it reads every post of the radius, then sorts them (150 ms around
+  // Mende at 1,000,000 posts). So a pure KNN walk first finds the distance of the (limit+1)-th
+  // nearest post, reading limit+1 rows; the page is then read from the small box that holds
+  // everything up to that distance, ties included, and sorted by (distance, id).
+  let bound = sql`true`;
+  if (knn && s.near) {
+    const nth = sql`(select ${knn} from post p where ${searchConditions(s)} and ${keyset}
+        order by ${knn} limit 1 offset ${s.limit})`;
+    bound = sql`cube_enlarge(${point(s.near.lat, s.near.lon)}, coalesce(${nth}, 2e7) + 1, 3) @> ${postPoint}`;
+  }
+  // The page is chosen from `post` alone, then joined: names are looked up for its rows only,
+  // not for every post read on the way (thousands at a busy commune centre).
   return queryRows<PublicPostRow>(
     db,
-    sql`select p.id, p.kind, p.title, left(p.description, 240) as excerpt, p.when_text as "whenText",
+    sql`select p.id, p.kind, p.title, p.excerpt, p.when_text as "whenText",
           p.public_lat as "publicLat", p.public_lon as "publicLon",
           p.published_at as "publishedAt", p.expires_at as "expiresAt",
           c.id as "categoryId", c.slug as "categorySlug", c.name as "categoryName",
           a.id as "areaId", a.name as "areaName",
           coalesce(acc.display_name, '') as "authorName",
-          ${distance} as "distanceM", ${sortKey}::float8 as "sortKey"
-        from post p
+          p.distance_m as "distanceM", p.sort_key as "sortKey"
+        from (
+          select p.id, p.kind, p.title, left(p.description, 240) as excerpt, p.when_text,
+            p.public_lat, p.public_lon, p.published_at, p.expires_at, p.category_id, p.area_id,
+            p.author_account_id, ${distance} as distance_m, ${sortKey}::float8 as sort_key
+          from post p
+          where ${searchConditions(s)} and ${keyset} and ${bound}
+          order by ${order}
+          limit ${s.limit + 1}
+        ) p
         join category c on c.id = p.category_id
         join area a on a.id = p.area_id
         left join account acc on acc.id = p.author_account_id
-        where ${searchConditions(s)} and ${keyset}
-        order by ${order}
-        limit ${s.limit + 1}`,
+        order by ${knn ? sql`p.sort_key, p.id` : sql`p.published_at desc, p.id desc`}`,
   ).then((rows) => rows.map(normalizeRow));
 }
 
-/** Open posts per category for the same search without its category filter (the facet counts). */
+/**
+ * Open posts per category for the same search without its category filter (the facet counts).
+ * Exact: every matching post is read, so around a town with a million posts this takes over a
+ * second (docs/benchmarks.md, « Search »).
+ */
 export async function countByCategory(db: Executor, s: PostSearch): Promise<Map<string, number>> {
   const rows = await queryRows<{ categoryId: string; n: number }>(
     db,
