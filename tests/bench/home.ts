@@ -7,7 +7,8 @@
  *
  *   1. a bare Fastify app returning a small HTML page (this same file, `--hello`);
  *   2. Main-forte `GET /` on PGlite (demo data directory, LOG_LEVEL=warn);
- *   3. Main-forte `GET /connexion` (a form; every answer sets a CSRF cookie);
+ *   3. Main-forte `GET /connexion` (a form; every answer sets a CSRF cookie), and `GET /annonces`
+ *      (the posts list on the demo data);
  *   4. Main-forte `GET /` on PostgreSQL, when BENCH_DATABASE_URL is set.
  *
  * Each is measured --runs times (2), spread over the benchmark, and the best run is kept: other
@@ -361,6 +362,13 @@ async function main(): Promise<void> {
     {
       label: 'Main-forte, PGlite',
       path: '/connexion',
+      readyPath: '/healthz',
+      start: (port) => spawnMainForte(port, { dataDir }, { cpu }),
+    },
+    {
+      // The posts list on the demo data (about 230 open posts): search, counts (cached), cards.
+      label: 'Main-forte, PGlite',
+      path: '/annonces',
       readyPath: '/healthz',
       start: (port) => spawnMainForte(port, { dataDir }, { cpu }),
     },

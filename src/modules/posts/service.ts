@@ -91,6 +91,25 @@ export class PostService {
     maxEntries: 256,
   });
 
+  // Pages of lists without a point are the same for everyone (the landing list above all): they
+  // are kept 5 seconds, and forgotten at once when this instance writes a post.
+  private readonly pagesCache = new StaleCache<repo.PublicPostRow[]>({
+    freshMs: 5_000,
+    staleMs: 5_000,
+    maxEntries: 512,
+  });
+
+  private pageRows(filters: repo.PostSearch): Promise<repo.PublicPostRow[]> {
+    if (filters.near) return repo.searchPosts(this.db, filters);
+    return this.pagesCache.get(JSON.stringify(filters), () => repo.searchPosts(this.db, filters));
+  }
+
+  /** Forgets cached lists and counts after a write, so an author sees their change at once. */
+  private forgetLists() {
+    this.pagesCache.clear();
+    this.countsCache.clear();
+  }
+
   private categoryCounts(filters: repo.PostSearch): Promise<Map<string, number>> {
     const key = JSON.stringify([
       filters.territoryId,
@@ -180,7 +199,7 @@ export class PostService {
     const { categories, areas, search, filters } = await this.prepare(territoryId, q);
     const wantCounts = opts.counts === 'auto' && !search.near;
     const [rows, counts] = await Promise.all([
-      repo.searchPosts(this.db, filters),
+      this.pageRows(filters),
       wantCounts ? this.categoryCounts(filters) : Promise.resolve(null),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
@@ -359,6 +378,7 @@ export class PostService {
       await audit(tx, ctx, 'post.create', { type: 'post', id: created.id });
       return created.id;
     });
+    this.forgetLists();
     return { ok: true, value: { id } };
   }
 
@@ -390,6 +410,7 @@ export class PostService {
       });
       await audit(tx, ctx, 'post.update', { type: 'post', id });
     });
+    this.forgetLists();
     return { ok: true, value: undefined };
   }
 
@@ -416,6 +437,7 @@ export class PostService {
       await repo.updatePost(tx, id, { ...change, status: postStatus(next, now) });
       await audit(tx, ctx, `post.${action}`, { type: 'post', id });
     });
+    this.forgetLists();
     return true;
   }
 
@@ -451,6 +473,7 @@ export class PostService {
   /** The daily job: expire posts whose date passed, remind authors 3 days before. */
   async expireAndRemind(links: { mine: string }): Promise<{ expired: number; reminded: number }> {
     const expired = await repo.expireDuePosts(this.db);
+    if (expired > 0) this.forgetLists();
     const due = await repo.postsToRemind(this.db, POST_DURATION.reminderDaysBefore);
     for (const p of due) {
       const name = (await this.deps.territories.byId(p.territoryId))?.name ?? '';
