@@ -361,18 +361,9 @@ export class PostService {
     const id = await transaction(this.db, async (tx) => {
       const created = await repo.insertPost(tx, {
         territoryId: ctx.territoryId,
-        kind: input.kind as PostKind,
-        categoryId: input.categoryId,
-        title: input.title,
-        description: input.description,
-        whenText: input.whenText,
-        startsOn: input.startsOn || null,
-        endsOn: input.endsOn || null,
-        ...place.value,
+        ...postFields(input, place.value),
         authorAccountId: actor.accountId,
         createdByAccountId: actor.accountId,
-        showPhone: input.showPhone,
-        showEmail: input.showEmail,
         expiresAt: new Date(Date.now() + POST_DURATION.days * 86_400_000),
       });
       await audit(tx, ctx, 'post.create', { type: 'post', id: created.id });
@@ -396,18 +387,7 @@ export class PostService {
     const place = await this.locate(ctx.territoryId, input);
     if (!place.ok) return place;
     await transaction(this.db, async (tx) => {
-      await repo.updatePost(tx, id, {
-        kind: input.kind as PostKind,
-        categoryId: input.categoryId,
-        title: input.title,
-        description: input.description,
-        whenText: input.whenText,
-        startsOn: input.startsOn || null,
-        endsOn: input.endsOn || null,
-        ...place.value,
-        showPhone: input.showPhone,
-        showEmail: input.showEmail,
-      });
+      await repo.updatePost(tx, id, postFields(input, place.value));
       await audit(tx, ctx, 'post.update', { type: 'post', id });
     });
     this.forgetLists();
@@ -647,6 +627,25 @@ export class PostService {
   mapAreas(territoryId: string) {
     return this.deps.territories.outlines(territoryId);
   }
+}
+
+/** The columns a post takes from its form, shared by creation and edition. */
+function postFields(
+  input: PostInput,
+  place: Omit<repo.NewPost, 'territoryId' | 'kind' | 'categoryId' | 'title' | 'description' | 'expiresAt'>,
+) {
+  return {
+    kind: input.kind as PostKind,
+    categoryId: input.categoryId,
+    title: input.title,
+    description: input.description,
+    whenText: input.whenText,
+    startsOn: input.startsOn || null,
+    endsOn: input.endsOn || null,
+    ...place,
+    showPhone: input.showPhone,
+    showEmail: input.showEmail,
+  };
 }
 
 /** Opaque pagination cursor: the last row's sort key and id. */

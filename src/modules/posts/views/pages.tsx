@@ -234,6 +234,25 @@ export function PostPage(props: {
 
 type PostAction = 'edit' | 'renew' | 'fulfil' | 'withdraw';
 
+/** A refusal of the whole form (`_form`) as a notice, then the summary of the fields' errors. */
+function FormProblems(props: { form: FormState; labels: Record<string, string> }) {
+  const { form } = props;
+  const formError = form.errors._form;
+  const fieldErrors = Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form'));
+  return (
+    <>
+      {formError ? (
+        <div class="notice notice--warning" role="alert" safe>
+          {errorMessage(formError)}
+        </div>
+      ) : (
+        ''
+      )}
+      <ErrorSummary form={{ ...form, errors: fieldErrors }} labels={props.labels} />
+    </>
+  );
+}
+
 function AuthorActions(props: { page: PageContext; id: string; actions: PostAction[] }) {
   const { id, actions, page } = props;
   return (
@@ -307,26 +326,12 @@ export function PostFormPage(props: {
   const title = props.editId ? m('posts.editTitle') : m('posts.newTitle');
   const kind = form.values.kind ?? '';
   const kindError = form.errors.kind;
-  const formError = form.errors._form;
   return (
     <Layout page={page} title={title}>
       <div class="narrow">
         <h1>{title}</h1>
         <p class="lead">{m('posts.formLead')}</p>
-        {formError ? (
-          <div class="notice notice--warning" role="alert" safe>
-            {errorMessage(formError)}
-          </div>
-        ) : (
-          ''
-        )}
-        <ErrorSummary
-          form={{
-            ...form,
-            errors: Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form')),
-          }}
-          labels={postLabels()}
-        />
+        <FormProblems form={form} labels={postLabels()} />
         <PostForm
           action={props.editId ? `/annonces/${props.editId}/modifier` : '/annonces'}
           csrfToken={page.csrfToken}
@@ -584,7 +589,6 @@ export function MyPostsPage(props: { page: PageContext; posts: Awaited<ReturnTyp
 /** The report form of a post. */
 export function ReportPage(props: { page: PageContext; post: PublicPost; form: FormState }) {
   const { page, form } = props;
-  const formError = form.errors._form;
   return (
     <Layout page={page} title={m('posts.reportTitle')}>
       <div class="narrow">
@@ -595,18 +599,8 @@ export function ReportPage(props: { page: PageContext; post: PublicPost; form: F
           </a>
         </p>
         <p>{m('posts.reportLead')}</p>
-        {formError ? (
-          <div class="notice notice--warning" role="alert" safe>
-            {errorMessage(formError)}
-          </div>
-        ) : (
-          ''
-        )}
-        <ErrorSummary
-          form={{
-            ...form,
-            errors: Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form')),
-          }}
+        <FormProblems
+          form={form}
           labels={{ reason: m('posts.reportReason'), details: m('posts.reportDetails') }}
         />
         <PostForm action={`/annonces/${props.post.id}/signaler`} csrfToken={page.csrfToken}>
