@@ -427,7 +427,7 @@ const PHASE_NAMES: Record<keyof Phases, string> = {
 
 const PHASE_LABELS: Record<keyof Phases, string> = {
   boot: 'Node + tsx boot (until the first line of the script)',
-  import: 'Import of the application modules (tsx transpiles, argon2 dummy hash)',
+  import: "Import of the application modules (through tsx's hooks; argon2 dummy hash)",
   open: 'Open the database (PGlite: initdb on a cold start)',
   migrate: 'Migrations',
   seed: 'Demo seed (territory, communes, accounts)',
