@@ -89,7 +89,7 @@ export const optionalPhone = () =>
 export const optionalId = () =>
   optionalText(64).transform((v, ctx) => {
     if (v === '') return null;
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) {
+    if (!isUuid(v)) {
       ctx.addIssue({ code: 'custom', message: msg('errors.choice') });
       return z.NEVER;
     }
@@ -104,6 +104,20 @@ export interface FieldError {
   key: string;
   param?: string;
 }
+
+/** What a use case answers: its value, or French errors per field (`_form` for the whole form). */
+export type Result<T = void> = { ok: true; value: T } | { ok: false; errors: Record<string, FieldError> };
+/** A successful result. */
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+/** A refusal on one field with a catalogue key. */
+export const fail = (field: string, key: string): Result<never> => ({
+  ok: false,
+  errors: { [field]: { key } },
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Is this a UUID (the form of every id in URLs and forms)? */
+export const isUuid = (value: string) => UUID.test(value);
 export type ParseResult<T> =
   { ok: true; value: T } | { ok: false; errors: Record<string, FieldError>; values: Record<string, string> };
 

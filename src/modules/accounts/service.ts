@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import type { Db, Executor } from '../../db/client.ts';
 import type { Role } from '../../db/schema.ts';
-import type { FieldError } from '../../domain/fields.ts';
+import { ok, fail, type Result } from '../../domain/fields.ts';
+export type { Result } from '../../domain/fields.ts';
 import { DURATIONS, LOGIN_THROTTLE } from '../../domain/limits.ts';
 import { audit } from '../../platform/audit.ts';
 import type { Ctx } from '../../platform/context.ts';
@@ -11,10 +12,6 @@ import { transaction, type AfterCommit } from '../../platform/transaction.ts';
 import type { TerritoryService } from '../territory/service.ts';
 import * as repo from './repository.ts';
 import type { LogInInput, ProfileInput, SignUpInput } from './schemas.ts';
-
-export type Result<T = void> = { ok: true; value: T } | { ok: false; errors: Record<string, FieldError> };
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (field: string, key: string): Result<never> => ({ ok: false, errors: { [field]: { key } } });
 
 // Argon2id with the library's defaults (19 MiB, 2 passes): OWASP's recommended minimum.
 const ARGON2ID = 2 as Algorithm;

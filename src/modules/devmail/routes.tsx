@@ -1,10 +1,9 @@
+import { isUuid } from '../../domain/fields.ts';
 import { desc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { devMail } from '../../db/schema.ts';
 import { Layout } from '../../web/components/Layout.tsx';
 import { formatDateTime, m } from '../../web/i18n/index.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The development mailbox: mails kept instead of sent when no SMTP server is configured.
@@ -56,7 +55,7 @@ export async function devMailRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: { id: string } }>('/dev/mails/:id', async (req, reply) => {
-    if (!UUID.test(req.params.id)) return reply.callNotFound();
+    if (!isUuid(req.params.id)) return reply.callNotFound();
     const [mail] = await db.select().from(devMail).where(eq(devMail.id, req.params.id)).limit(1);
     if (!mail) return reply.callNotFound();
     return reply.html(

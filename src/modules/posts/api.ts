@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DOMAINS, POST_KINDS, POST_STATUSES } from '../../db/schema.ts';
 import type { FieldError } from '../../domain/fields.ts';
-import { parseInput } from '../../domain/fields.ts';
+import { parseInput, isUuid } from '../../domain/fields.ts';
 import { POST_LIMITS } from '../../domain/posts.ts';
 import { documentationOnly, documentRoute, jsonSchema } from '../../platform/openapi.ts';
 import { errorMessage, t } from '../../web/i18n/index.ts';
@@ -19,7 +19,6 @@ import type { PublicPost } from './service.ts';
  * by a presenter below, so a private column can never slip into a response.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An identifier, documented by its format (any hexadecimal UUID is accepted, whatever its version). */
 const uuid = () => z.string().meta({ format: 'uuid' });
 
@@ -412,7 +411,7 @@ export async function postsApiRoutes(app: FastifyInstance) {
       const near = parseInput(nearQuery, req.query);
       if (!near.ok) return sendInvalid(reply, 400, near.errors);
       const id = req.params.id;
-      if (!UUID.test(id)) return sendNotFound(reply);
+      if (!isUuid(id)) return sendNotFound(reply);
       const { lat, lon } = near.value;
       const point = lat !== null && lon !== null ? { lat, lon } : null;
       const found = await posts.view(req.territory.id, id.toLowerCase(), req.ctx().actor, point);

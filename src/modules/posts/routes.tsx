@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReportReason } from '../../db/schema.ts';
-import { parseInput, submittedValues } from '../../domain/fields.ts';
+import { parseInput, submittedValues, isUuid } from '../../domain/fields.ts';
 import { emptyForm, type FormState } from '../../web/components/forms.tsx';
 import { m, t, type MessageKey } from '../../web/i18n/index.ts';
 import { postInput, reportInput, searchQuery, type SearchQuery } from './schemas.ts';
@@ -14,7 +14,6 @@ import {
   ReportPage,
 } from './views/pages.tsx';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type IdParams = { Params: { id: string } };
 
 /** Help posts: list and filters, browse pages, post page, publishing form, « Mes annonces », reports. */
@@ -150,7 +149,7 @@ export async function postsRoutes(app: FastifyInstance) {
   });
 
   app.get<IdParams>('/annonces/:id', async (req, reply) => {
-    if (!UUID.test(req.params.id)) return notFound(reply);
+    if (!isUuid(req.params.id)) return notFound(reply);
     const viewed = await posts.view(req.territory.id, req.params.id, req.ctx().actor);
     if (!viewed) return notFound(reply);
     return reply.html(
@@ -161,7 +160,7 @@ export async function postsRoutes(app: FastifyInstance) {
   app.get<IdParams>('/annonces/:id/modifier', async (req, reply) => {
     const viewer = signedIn(req, reply);
     if (!viewer) return reply;
-    if (!UUID.test(req.params.id)) return notFound(reply);
+    if (!isUuid(req.params.id)) return notFound(reply);
     const values = await posts.editable(req.territory.id, req.params.id, req.ctx().actor!);
     if (!values) return notFound(reply);
     return renderForm(req, reply, emptyForm(values), 200, req.params.id);
@@ -170,7 +169,7 @@ export async function postsRoutes(app: FastifyInstance) {
   app.post<IdParams>('/annonces/:id/modifier', async (req, reply) => {
     const viewer = signedIn(req, reply);
     if (!viewer) return reply;
-    if (!UUID.test(req.params.id)) return notFound(reply);
+    if (!isUuid(req.params.id)) return notFound(reply);
     const parsed = parseInput(postInput, req.body);
     const result = parsed.ok ? await posts.update(req.ctx(), req.params.id, parsed.value) : parsed;
     if (!result.ok) {
@@ -195,7 +194,7 @@ export async function postsRoutes(app: FastifyInstance) {
     app.post<IdParams>(`/annonces/:id/${path}`, async (req, reply) => {
       const viewer = signedIn(req, reply);
       if (!viewer) return reply;
-      if (!UUID.test(req.params.id)) return notFound(reply);
+      if (!isUuid(req.params.id)) return notFound(reply);
       if (!(await posts.act(req.ctx(), req.params.id, action))) return notFound(reply);
       return reply.seeOther(action === 'withdraw' ? '/mes-annonces' : `/annonces/${req.params.id}`, flash);
     });
@@ -210,7 +209,7 @@ export async function postsRoutes(app: FastifyInstance) {
   });
 
   const visiblePost = async (req: FastifyRequest<IdParams>) =>
-    UUID.test(req.params.id) ? posts.view(req.territory.id, req.params.id, req.ctx().actor) : null;
+    isUuid(req.params.id) ? posts.view(req.territory.id, req.params.id, req.ctx().actor) : null;
 
   app.get<IdParams>('/annonces/:id/signaler', async (req, reply) => {
     const viewer = signedIn(req, reply);

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { optionalText, requiredLongText, requiredText } from '../../domain/fields.ts';
+import { optionalText, requiredLongText, requiredText, isUuid } from '../../domain/fields.ts';
 import { POST_LIMITS } from '../../domain/posts.ts';
 import { POST_KINDS, REPORT_REASONS } from '../../db/schema.ts';
 
 const msg = (key: string) => key;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   optionalText(40).refine((v) => v === '' || (values as readonly string[]).includes(v), {
@@ -27,7 +26,7 @@ export const postInput = z
     kind: choice(POST_KINDS).refine((v) => v !== '', { message: msg('errors.required') }),
     categoryId: optionalText(64)
       .refine((v) => v !== '', { message: msg('errors.required') })
-      .refine((v) => v === '' || UUID.test(v), {
+      .refine((v) => v === '' || isUuid(v), {
         message: msg('errors.choice'),
       }),
     title: requiredText(POST_LIMITS.title),

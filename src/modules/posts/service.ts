@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import type { PostKind, PostStatus, ReportReason } from '../../db/schema.ts';
-import type { FieldError } from '../../domain/fields.ts';
+import { fail, type FieldError, type Result } from '../../domain/fields.ts';
+export type { Result } from '../../domain/fields.ts';
 import { haversineKm } from '../../domain/geo.ts';
 import { can, type Actor } from '../../domain/permissions.ts';
 import { approximateDistance, publicPoint } from '../../domain/place-privacy.ts';
@@ -23,9 +24,6 @@ import * as accountsRepo from '../accounts/repository.ts';
 import type { AreaSummary, CategoryRow, TerritoryService } from '../territory/service.ts';
 import * as repo from './repository.ts';
 import type { PostInput, SearchQuery } from './schemas.ts';
-
-export type Result<T = void> = { ok: true; value: T } | { ok: false; errors: Record<string, FieldError> };
-const fail = (field: string, key: string): Result<never> => ({ ok: false, errors: { [field]: { key } } });
 
 export const PAGE_SIZE = 20;
 const DEFAULT_RADIUS_KM = 10;
