@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -108,6 +109,9 @@ export const category = pgTable(
   (t) => [uniqueIndex('category_territory_slug_uq').on(t.territoryId, t.slug)],
 );
 
+export const MESSAGE_NOTIFICATIONS = ['each', 'daily', 'none'] as const;
+export type MessageNotifications = (typeof MESSAGE_NOTIFICATIONS)[number];
+
 /** A person who can sign in. Accounts are deployment-wide; roles are per territory. */
 export const account = pgTable(
   'account',
@@ -120,6 +124,12 @@ export const account = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     suspendedAt: timestamp('suspended_at', { withTimezone: true }),
     isDemo: boolean('is_demo').notNull().default(false),
+    /** How new messages are announced by mail: each (throttled), a daily digest, or never. */
+    messageNotifications: text('message_notifications', { enum: MESSAGE_NOTIFICATIONS })
+      .notNull()
+      .default('each'),
+    /** When the last daily digest of unread messages was sent. */
+    lastDigestAt: timestamp('last_digest_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('account_email_uq').on(sql`lower(${t.email})`)],
@@ -351,7 +361,8 @@ export const report = pgTable(
     id: id(),
     territoryId: territoryRef(),
     subjectType: text('subject_type', { enum: ['post', 'message', 'conversation', 'account'] }).notNull(),
-    subjectId: uuid('subject_id').notNull(),
+    /** A uuid, or a message's number (messages are numbered). */
+    subjectId: text('subject_id').notNull(),
     reporterAccountId: uuid('reporter_account_id').references(() => account.id, { onDelete: 'set null' }),
     reason: text('reason', { enum: REPORT_REASONS }).notNull(),
     details: text('details').notNull().default(''),
@@ -363,5 +374,112 @@ export const report = pgTable(
     index('report_open_idx')
       .on(t.territoryId, t.createdAt)
       .where(sql`${t.resolvedAt} is null`),
+  ],
+);
+
+/** What a conversation is about: a post today; missions, applications and call-centre cases later. */
+export const CONVERSATION_SUBJECTS = ['post', 'mission', 'application', 'case'] as const;
+export type ConversationSubject = (typeof CONVERSATION_SUBJECTS)[number];
+
+/**
+ * A conversation between members about a subject of any kind. One per subject and opener (the
+ * person who answered); its participants are in `conversation_participant`.
+ */
+export const conversation = pgTable(
+  'conversation',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    subjectType: text('subject_type', { enum: CONVERSATION_SUBJECTS }).notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    openedByAccountId: uuid('opened_by_account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The subject's author said this conversation brought the help (« aide apportée »). */
+    helpedAt: timestamp('helped_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('conversation_subject_opener_uq').on(t.subjectType, t.subjectId, t.openedByAccountId),
+    index('conversation_subject_idx').on(t.territoryId, t.subjectType, t.subjectId),
+    // The notification sweep looks at conversations with recent messages only.
+    index('conversation_last_message_idx').on(t.lastMessageAt),
+  ],
+);
+
+/**
+ * A member's place in a conversation: what they have read, what they chose to share (current
+ * state; each change is also a `message` of kind share_* / unshare_* and an audit row).
+ */
+export const conversationParticipant = pgTable(
+  'conversation_participant',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversation.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    lastReadAt: timestamp('last_read_at', { withTimezone: true }).notNull().defaultNow(),
+    phoneSharedAt: timestamp('phone_shared_at', { withTimezone: true }),
+    emailSharedAt: timestamp('email_shared_at', { withTimezone: true }),
+    lastNotifiedAt: timestamp('last_notified_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.accountId] }),
+    index('conversation_participant_account_idx').on(t.accountId),
+  ],
+);
+
+export const MESSAGE_KINDS = [
+  'text',
+  'share_phone',
+  'share_email',
+  'unshare_phone',
+  'unshare_email',
+] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/**
+ * One message of a conversation, or a recorded event in it (a share of contact details).
+ * `flags` are the scam signals found in it; the recipient is warned and moderators see a report.
+ */
+export const message = pgTable(
+  'message',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversation.id, { onDelete: 'cascade' }),
+    senderAccountId: uuid('sender_account_id').references(() => account.id, { onDelete: 'set null' }),
+    kind: text('kind', { enum: MESSAGE_KINDS }).notNull().default('text'),
+    body: text('body').notNull().default(''),
+    flags: text('flags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    hiddenAt: timestamp('hidden_at', { withTimezone: true }),
+  },
+  (t) => [index('message_conversation_idx').on(t.conversationId, t.id)],
+);
+
+/** A member blocked by another: no more messages either way, in any conversation. */
+export const accountBlock = pgTable(
+  'account_block',
+  {
+    blockerAccountId: uuid('blocker_account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    blockedAccountId: uuid('blocked_account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockerAccountId, t.blockedAccountId] }),
+    index('account_block_blocked_idx').on(t.blockedAccountId),
   ],
 );
