@@ -483,3 +483,360 @@ export const accountBlock = pgTable(
     index('account_block_blocked_idx').on(t.blockedAccountId),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Structures, projects, missions, volunteers and applications (issue 5). See docs/glossary.md.
+
+export const ORGANIZATION_KINDS = ['association', 'ccas', 'commune', 'sante', 'entreprise', 'autre'] as const;
+export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+
+/**
+ * A structure (« structure »): association, CCAS, commune, health or medico-social establishment,
+ * company. Created by a member, public once a territory admin validated it. `address`,
+ * `exact_lat/lon` are private unless `show_address` (a public building the structure chose to show).
+ */
+export const organization = pgTable(
+  'organization',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ORGANIZATION_KINDS }).notNull(),
+    siren: text('siren'),
+    rna: text('rna'),
+    description: text('description').notNull(),
+    domains: text('domains', { enum: DOMAINS })
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    categoryIds: uuid('category_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    /** The communes the structure acts in (its own commune is `area_id`). */
+    areaIds: uuid('area_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
+    website: text('website'),
+    areaId: uuid('area_id')
+      .notNull()
+      .references(() => area.id),
+    address: text('address'),
+    exactLat: doublePrecision('exact_lat'),
+    exactLon: doublePrecision('exact_lon'),
+    publicLat: doublePrecision('public_lat').notNull(),
+    publicLon: doublePrecision('public_lon').notNull(),
+    showAddress: boolean('show_address').notNull().default(false),
+    createdByAccountId: uuid('created_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+    validatedAt: timestamp('validated_at', { withTimezone: true }),
+    validatedByAccountId: uuid('validated_by_account_id').references(() => account.id, {
+      onDelete: 'set null',
+    }),
+    rejectedAt: timestamp('rejected_at', { withTimezone: true }),
+    rejectionReason: text('rejection_reason'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('organization_territory_slug_uq').on(t.territoryId, t.slug),
+    index('organization_validated_idx')
+      .on(t.territoryId, t.name)
+      .where(sql`${t.validatedAt} is not null`),
+    index('organization_pending_idx')
+      .on(t.territoryId, t.createdAt)
+      .where(sql`${t.validatedAt} is null and ${t.rejectedAt} is null`),
+  ],
+);
+
+export const ORGANIZATION_ROLES = ['owner', 'manager'] as const;
+export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
+
+/** A member of a structure's team: its owner(s) and managers. */
+export const organizationMember = pgTable(
+  'organization_member',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organization.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ORGANIZATION_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.accountId] }),
+    index('organization_member_account_idx').on(t.accountId),
+  ],
+);
+
+/** An invitation by email to join a structure's team; the mail carries a single-use link. */
+export const organizationInvitation = pgTable(
+  'organization_invitation',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organization.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ORGANIZATION_ROLES }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedByAccountId: uuid('invited_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedByAccountId: uuid('accepted_by_account_id').references(() => account.id, {
+      onDelete: 'set null',
+    }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('organization_invitation_org_idx').on(t.organizationId)],
+);
+
+/** A project or initiative a structure shows on its page (« projets et initiatives »). */
+export const project = pgTable(
+  'project',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organization.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    startsOn: date('starts_on'),
+    endsOn: date('ends_on'),
+    areaId: uuid('area_id').references(() => area.id, { onDelete: 'set null' }),
+    link: text('link'),
+    createdAt: createdAt(),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('project_territory_idx').on(t.territoryId, t.createdAt),
+    index('project_org_idx').on(t.organizationId),
+  ],
+);
+
+/** A skill of the territory's list; `health` ones are professions that a structure or an operator verifies. */
+export const skill = pgTable(
+  'skill',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    health: boolean('health').notNull().default(false),
+    position: integer('position').notNull().default(0),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('skill_territory_slug_uq').on(t.territoryId, t.slug)],
+);
+
+export const MISSION_STATUSES = ['draft', 'open', 'full', 'closed', 'cancelled'] as const;
+export type MissionStatus = (typeof MISSION_STATUSES)[number];
+export const MISSION_SCHEDULES = ['date', 'slots', 'recurring'] as const;
+export type MissionSchedule = (typeof MISSION_SCHEDULES)[number];
+
+/**
+ * A mission: a structure's need for volunteers. Its places are in `mission_slot` (one slot for a
+ * single date or a recurrence, several for several slots). `status` is derived from the lifecycle
+ * timestamps by the service and stored for the partial indexes, as for posts.
+ */
+export const mission = pgTable(
+  'mission',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organization.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => category.id),
+    domain: text('domain', { enum: DOMAINS }).notNull(),
+    schedule: text('schedule', { enum: MISSION_SCHEDULES }).notNull(),
+    /** For a recurrence: in words (« chaque mardi de 14 h à 17 h »). */
+    recurrenceText: text('recurrence_text').notNull().default(''),
+    recurrenceDays: integer('recurrence_days')
+      .array()
+      .notNull()
+      .default(sql`'{}'::int[]`),
+    /** First and last day of the mission (slots' days, or the recurrence's period); null: no end. */
+    startsOn: date('starts_on'),
+    endsOn: date('ends_on'),
+    volunteersNeeded: integer('volunteers_needed').notNull(),
+    requiredSkillIds: uuid('required_skill_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    minAge: integer('min_age'),
+    reducedMobility: boolean('reduced_mobility').notNull().default(false),
+    remotePossible: boolean('remote_possible').notNull().default(false),
+    openToMinors: boolean('open_to_minors').notNull().default(false),
+    /** Entirely remote: no place. */
+    remoteOnly: boolean('remote_only').notNull().default(false),
+    areaId: uuid('area_id')
+      .notNull()
+      .references(() => area.id),
+    address: text('address'),
+    exactLat: doublePrecision('exact_lat'),
+    exactLon: doublePrecision('exact_lon'),
+    publicLat: doublePrecision('public_lat').notNull(),
+    publicLon: doublePrecision('public_lon').notNull(),
+    createdByAccountId: uuid('created_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+    status: text('status', { enum: MISSION_STATUSES }).notNull().default('draft'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    fullAt: timestamp('full_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('mission_listed_geo_idx')
+      .using('gist', t.territoryId, t.domain, sql`geo_point(${t.publicLat}, ${t.publicLon})`)
+      .where(sql`${t.status} in ('open', 'full')`),
+    index('mission_listed_published_idx')
+      .on(t.territoryId, t.publishedAt.desc(), t.id.desc())
+      .where(sql`${t.status} in ('open', 'full')`),
+    index('mission_org_idx').on(t.organizationId, t.createdAt),
+  ],
+);
+
+/**
+ * The places of a mission: one slot (a date, or the recurrence) or several. `taken` counts the
+ * applications holding a place (pending or accepted); it only moves by a conditional UPDATE
+ * (`taken < capacity`), so capacity is never exceeded even when many apply at once.
+ */
+export const missionSlot = pgTable(
+  'mission_slot',
+  {
+    id: id(),
+    missionId: uuid('mission_id')
+      .notNull()
+      .references(() => mission.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }),
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    capacity: integer('capacity').notNull(),
+    taken: integer('taken').notNull().default(0),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index('mission_slot_mission_idx').on(t.missionId, t.position)],
+);
+
+export const DECLINE_REASONS = ['profile', 'skills', 'availability', 'full', 'cancelled', 'other'] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+export const APPLICATION_STATUSES = ['pending', 'waitlisted', 'accepted', 'declined', 'withdrawn'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+/**
+ * A volunteer's application (« candidature ») to a slot of a mission. Its state is its timestamps:
+ * `waitlisted_at` (no place was left; cleared when a place frees up), `accepted_at`,
+ * `declined_at` with a coded reason, `withdrawn_at`.
+ */
+export const application = pgTable(
+  'application',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    missionId: uuid('mission_id')
+      .notNull()
+      .references(() => mission.id, { onDelete: 'cascade' }),
+    slotId: uuid('slot_id')
+      .notNull()
+      .references(() => missionSlot.id, { onDelete: 'cascade' }),
+    volunteerAccountId: uuid('volunteer_account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    message: text('message').notNull().default(''),
+    createdAt: createdAt(),
+    waitlistedAt: timestamp('waitlisted_at', { withTimezone: true }),
+    promotedAt: timestamp('promoted_at', { withTimezone: true }),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    declinedAt: timestamp('declined_at', { withTimezone: true }),
+    declineReason: text('decline_reason', { enum: DECLINE_REASONS }),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    decidedByAccountId: uuid('decided_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    // One live application per volunteer and slot (a withdrawn or declined one may be renewed).
+    uniqueIndex('application_live_uq')
+      .on(t.slotId, t.volunteerAccountId)
+      .where(sql`${t.withdrawnAt} is null and ${t.declinedAt} is null`),
+    index('application_mission_idx').on(t.missionId, t.createdAt),
+    index('application_volunteer_idx').on(t.volunteerAccountId, t.createdAt),
+    index('application_waitlist_idx')
+      .on(t.slotId, t.waitlistedAt)
+      .where(sql`${t.waitlistedAt} is not null and ${t.withdrawnAt} is null and ${t.declinedAt} is null`),
+  ],
+);
+
+export const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'] as const;
+export const DAY_PARTS = ['matin', 'apres_midi', 'soir'] as const;
+
+/**
+ * A member's volunteer profile in a territory: when and where they can help, and what interests
+ * them. Alerts (a later issue) read it: the point and radius, the areas, domains and skills.
+ */
+export const volunteerProfile = pgTable(
+  'volunteer_profile',
+  {
+    territoryId: territoryRef(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    days: text('days', { enum: WEEKDAYS })
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    dayParts: text('day_parts', { enum: DAY_PARTS })
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    areaIds: uuid('area_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    /** Around this commune's centre, within `radius_km` (the alerts' « near me »). */
+    baseAreaId: uuid('base_area_id').references(() => area.id, { onDelete: 'set null' }),
+    radiusKm: integer('radius_km'),
+    domains: text('domains', { enum: DOMAINS })
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    remoteOk: boolean('remote_ok').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.territoryId, t.accountId] })],
+);
+
+/** A skill a volunteer declared; a health one is « à vérifier » until `verified_at` (who and when). */
+export const volunteerSkill = pgTable(
+  'volunteer_skill',
+  {
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    skillId: uuid('skill_id')
+      .notNull()
+      .references(() => skill.id, { onDelete: 'cascade' }),
+    declaredAt: timestamp('declared_at', { withTimezone: true }).notNull().defaultNow(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    verifiedByAccountId: uuid('verified_by_account_id').references(() => account.id, {
+      onDelete: 'set null',
+    }),
+    /** The structure on whose behalf it was verified; null when an operator did. */
+    verifiedByOrganizationId: uuid('verified_by_organization_id').references(() => organization.id, {
+      onDelete: 'set null',
+    }),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.skillId] })],
+);

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { DEFAULT_CATEGORIES } from '../../domain/categories.ts';
+import { DEFAULT_SKILLS } from '../../domain/missions.ts';
 import { interiorPoint, type Bbox, type Geometry } from '../../domain/geo.ts';
 import type { Executor } from '../client.ts';
-import { area, category, territory } from '../schema.ts';
+import { area, category, skill, territory } from '../schema.ts';
 
 /** The shape of `src/db/geo/<code>-<slug>.json`, built by scripts/build-geodata.ts. */
 export interface GeodataFile {
@@ -159,5 +160,8 @@ export async function createDepartementTerritory(
       position: i,
     })),
   );
+  await db
+    .insert(skill)
+    .values(DEFAULT_SKILLS.map((s, i) => ({ territoryId: created.id, ...s, position: i })));
   return created;
 }

@@ -1,5 +1,13 @@
 import { and, count, eq, gte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
+import {
+  afterNearest,
+  distanceTo,
+  knnDistance,
+  nearestPageBound,
+  publicPointOf,
+  withinRadius,
+} from '../../db/geo-search.ts';
 import { post, report, type PostKind, type PostStatus, type ReportReason } from '../../db/schema.ts';
 
 export type PostRow = typeof post.$inferSelect;
@@ -43,8 +51,7 @@ export interface PublicPostRow {
   sortKey: number;
 }
 
-const point = (lat: number, lon: number) => sql`geo_point(${lat}::float8, ${lon}::float8)`;
-const postPoint = sql`geo_point(p.public_lat, p.public_lon)`;
+const postPoint = publicPointOf('p');
 
 /**
  * A French text query made tolerant: every word may be a prefix (« course » finds « courses »),
@@ -82,11 +89,7 @@ function searchConditions(s: PostSearch, withCategory = true): SQL {
       )})`,
     );
   if (s.areaId) parts.push(sql`p.area_id = ${s.areaId}`);
-  if (s.near && s.radiusKm) {
-    const radiusM = s.radiusKm * 1000;
-    parts.push(sql`earth_box(${point(s.near.lat, s.near.lon)}, ${radiusM}::float8) @> ${postPoint}`);
-    parts.push(sql`earth_distance(${point(s.near.lat, s.near.lon)}, ${postPoint}) <= ${radiusM}::float8`);
-  }
+  if (s.near && s.radiusKm) parts.push(withinRadius(postPoint, s.near, s.radiusKm));
   if (s.text) parts.push(textCondition(s.text));
   return sql.join(parts, sql` and `);
 }
@@ -96,14 +99,11 @@ function searchConditions(s: PostSearch, withCategory = true): SQL {
  * next page. Nearest-first uses the GiST index's KNN order; newest-first the partial b-tree.
  */
 export async function searchPosts(db: Executor, s: PostSearch): Promise<PublicPostRow[]> {
-  const distance = s.near
-    ? sql`earth_distance(${point(s.near.lat, s.near.lon)}, ${postPoint})`
-    : sql`null::float8`;
+  const distance = s.near ? distanceTo(postPoint, s.near) : sql`null::float8`;
   // Nearest first orders by the GiST distance `<->` (straight-line metres, the same order as
   // earth_distance), then by id between posts at the same point (a commune's centre holds many).
   // The keyset compares that same value, so that no rounding can put a row on two pages.
-  const knn =
-    s.sort === 'nearest' && s.near ? sql`(${postPoint} <-> ${point(s.near.lat, s.near.lon)})` : null;
+  const knn = s.sort === 'nearest' && s.near ? knnDistance(postPoint, s.near) : null;
   const sortKey = knn ?? sql`extract(epoch from p.published_at)`;
   const order = knn
     ? sql`${knn}, p.id`
@@ -113,20 +113,20 @@ export async function searchPosts(db: Executor, s: PostSearch): Promise<PublicPo
   let keyset = sql`true`;
   if (s.after) {
     keyset = knn
-      ? sql`(${knn} > ${s.after.key}::float8 or (${knn} = ${s.after.key}::float8 and p.id > ${s.after.id}::uuid))`
+      ? afterNearest(knn, sql`p.id`, s.after)
       : sql`(p.published_at, p.id) < (to_timestamp(${s.after.key}::float8), ${s.after.id}::uuid)`;
   }
-  // PostgreSQL before 17 walks a GiST index in distance order only when the distance is the whole
-  // ORDER BY: with « , p.id » it reads every post of the radius, then sorts them (150 ms around
-  // Mende at 1,000,000 posts). So a pure KNN walk first finds the distance of the (limit+1)-th
-  // nearest post, reading limit+1 rows; the page is then read from the small box that holds
-  // everything up to that distance, ties included, and sorted by (distance, id).
-  let bound = sql`true`;
-  if (knn && s.near) {
-    const nth = sql`(select ${knn} from post p where ${searchConditions(s)} and ${keyset}
-        order by ${knn} limit 1 offset ${s.limit})`;
-    bound = sql`cube_enlarge(${point(s.near.lat, s.near.lon)}, coalesce(${nth}, 2e7) + 1, 3) @> ${postPoint}`;
-  }
+  // The two-phase nearest-first page (see nearestPageBound in db/geo-search.ts).
+  const bound =
+    knn && s.near
+      ? nearestPageBound({
+          from: sql`post p`,
+          where: sql`${searchConditions(s)} and ${keyset}`,
+          point: postPoint,
+          near: s.near,
+          limit: s.limit,
+        })
+      : sql`true`;
   // The page is chosen from `post` alone, then joined: names are looked up for its rows only,
   // not for every post read on the way (thousands at a busy commune centre).
   return queryRows<PublicPostRow>(

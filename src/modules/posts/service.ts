@@ -4,7 +4,7 @@ import { fail, type FieldError, type Result } from '../../domain/fields.ts';
 export type { Result } from '../../domain/fields.ts';
 import { haversineKm } from '../../domain/geo.ts';
 import { can, type Actor } from '../../domain/permissions.ts';
-import { approximateDistance, publicPoint } from '../../domain/place-privacy.ts';
+import { approximateDistance } from '../../domain/place-privacy.ts';
 import {
   allowedActions,
   dailyPostQuota,
@@ -13,7 +13,6 @@ import {
   publicName,
   renewedExpiry,
 } from '../../domain/posts.ts';
-import { normalizeForSearch } from '../../domain/text.ts';
 import { audit } from '../../platform/audit.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Geocoder } from '../../platform/geocoder.ts';
@@ -21,6 +20,7 @@ import { composeMail, type Outbox } from '../../platform/mail.ts';
 import { StaleCache } from '../../platform/cache.ts';
 import { transaction } from '../../platform/transaction.ts';
 import * as accountsRepo from '../accounts/repository.ts';
+import { Places, type Located } from '../territory/places.ts';
 import type { AreaSummary, CategoryRow, TerritoryService } from '../territory/service.ts';
 import * as repo from './repository.ts';
 import type { PostInput, SearchQuery } from './schemas.ts';
@@ -79,7 +79,10 @@ interface Deps {
 
 /** Help posts: publishing, the author's actions, discovery near me, reports. */
 export class PostService {
-  constructor(private readonly deps: Deps) {}
+  private readonly places: Places;
+  constructor(private readonly deps: Deps) {
+    this.places = new Places(deps);
+  }
 
   // Facet counts scan every matching open post (a million at most); a few seconds of staleness
   // is fine for « (12) » beside a category, so they are cached per filter set.
@@ -125,13 +128,8 @@ export class PostService {
   }
 
   /** Finds an area of the territory from what a person typed: a commune name or a postal code. */
-  async resolveCommune(territoryId: string, typed: string): Promise<AreaSummary | null> {
-    const areas = await this.deps.territories.areas(territoryId);
-    const key = normalizeForSearch(typed.replace(/\(\d{5}\)\s*$/, ''));
-    const exact = areas.find((a) => normalizeForSearch(a.name) === key);
-    if (exact) return exact;
-    const [best] = await this.deps.geocoder.search(typed, { territoryId, limit: 1 });
-    return (best?.areaCode && areas.find((a) => a.code === best.areaCode)) || null;
+  resolveCommune(territoryId: string, typed: string): Promise<AreaSummary | null> {
+    return this.places.resolveCommune(territoryId, typed);
   }
 
   /** Turns URL filters into a search, geocoding a typed place; bad values become problems. */
@@ -139,13 +137,7 @@ export class PostService {
     const problems: Record<string, FieldError> = {};
     const area = q.commune ? await this.resolveCommune(territoryId, q.commune) : null;
     if (q.commune && !area) problems.commune = { key: 'errors.communeUnknown' };
-    let near: ResolvedSearch['near'] = null;
-    if (q.lat !== null && q.lon !== null) near = { lat: q.lat, lon: q.lon, label: 'ma position' };
-    else if (q.pres) {
-      const [hit] = await this.deps.geocoder.search(q.pres, { territoryId, limit: 1 });
-      if (hit) near = { lat: hit.lat, lon: hit.lon, label: hit.label };
-      else problems.pres = { key: 'errors.placeUnknown' };
-    }
+    const near = await this.places.resolveNear(territoryId, q, problems);
     const sort =
       q.tri === 'recentes' || (!near && q.tri !== 'proches') ? 'newest' : near ? 'nearest' : 'newest';
     return {
@@ -292,49 +284,8 @@ export class PostService {
   }
 
   /** Where a post is: its area, the private exact point (when an address was given) and the public one. */
-  private async locate(
-    territoryId: string,
-    input: PostInput,
-  ): Promise<
-    Result<{
-      areaId: string;
-      address: string | null;
-      exactLat: number | null;
-      exactLon: number | null;
-      placePrecision: 'address' | 'commune';
-      publicLat: number;
-      publicLon: number;
-    }>
-  > {
-    const area = await this.resolveCommune(territoryId, input.commune);
-    if (!area) return fail('commune', 'errors.communeUnknown');
-    let exact: { lat: number; lon: number } | null = null;
-    if (input.address) {
-      const [hit] = await this.deps.geocoder.search(
-        `${input.address} ${area.postalCodes[0] ?? ''} ${area.name}`,
-        {
-          territoryId,
-          limit: 1,
-        },
-      );
-      // Only a street-level answer in the same commune is an exact point; otherwise the commune.
-      if (hit && hit.precision !== 'commune' && hit.areaCode === area.code)
-        exact = { lat: hit.lat, lon: hit.lon };
-    }
-    const precision = exact ? 'address' : 'commune';
-    const shown = publicPoint(exact, area, precision);
-    return {
-      ok: true,
-      value: {
-        areaId: area.id,
-        address: input.address || null,
-        exactLat: exact?.lat ?? null,
-        exactLon: exact?.lon ?? null,
-        placePrecision: precision,
-        publicLat: shown.lat,
-        publicLon: shown.lon,
-      },
-    };
+  private locate(territoryId: string, input: PostInput): Promise<Result<Located>> {
+    return this.places.locate(territoryId, input);
   }
 
   private async checkCategory(territoryId: string, categoryId: string) {
