@@ -17,6 +17,13 @@ import { accountsRoutes } from './modules/accounts/routes.tsx';
 import { AccountService, type Viewer } from './modules/accounts/service.ts';
 import { devMailRoutes } from './modules/devmail/routes.tsx';
 import { docsRoutes } from './modules/docs/routes.tsx';
+import { missionsApiRoutes } from './modules/missions/api.ts';
+import { missionsRoutes } from './modules/missions/routes.tsx';
+import { MissionService } from './modules/missions/service.ts';
+import { VolunteerService } from './modules/missions/volunteers.ts';
+import { organizationsRoutes } from './modules/organizations/routes.tsx';
+import { OrganizationService } from './modules/organizations/service.ts';
+import { Places } from './modules/territory/places.ts';
 import { postsApiRoutes } from './modules/posts/api.ts';
 import { mapRoutes } from './modules/posts/map.tsx';
 import { postsRoutes } from './modules/posts/routes.tsx';
@@ -47,6 +54,9 @@ export interface Platform {
   territories: TerritoryService;
   accounts: AccountService;
   posts: PostService;
+  organizations: OrganizationService;
+  missions: MissionService;
+  volunteers: VolunteerService;
   cookies: { session: string; flash: string; secure: boolean };
 }
 
@@ -139,6 +149,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     env.GEOCODER === 'ban'
       ? createBanGeocoder({ baseUrl: env.BAN_API_URL, fetch: opts.fetch ?? fetch, fallback: offline })
       : offline;
+  const organizations = new OrganizationService({ db: database.db, territories, geocoder, outbox });
+  const missions = new MissionService({ db: database.db, territories, geocoder, outbox, organizations });
   const platform: Platform = {
     env,
     database,
@@ -151,6 +163,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     territories,
     accounts: new AccountService({ db: database.db, outbox, territories, log }),
     posts: new PostService({ db: database.db, territories, geocoder, outbox }),
+    organizations,
+    missions,
+    volunteers: new VolunteerService({
+      db: database.db,
+      places: new Places({ territories, geocoder }),
+      organizations,
+    }),
     cookies: {
       session: production ? '__Host-mf_session' : 'mf_session',
       flash: 'mf_flash',
@@ -373,6 +392,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(postsRoutes);
   await app.register(postsApiRoutes);
   await app.register(mapRoutes);
+  await app.register(organizationsRoutes);
+  await app.register(missionsRoutes);
+  await app.register(missionsApiRoutes);
   await app.register(docsRoutes);
   if (!production) await app.register(devMailRoutes);
 

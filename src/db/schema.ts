@@ -780,6 +780,8 @@ export const application = pgTable(
 
 export const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'] as const;
 export const DAY_PARTS = ['matin', 'apres_midi', 'soir'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export type DayPart = (typeof DAY_PARTS)[number];
 
 /**
  * A member's volunteer profile in a territory: when and where they can help, and what interests

@@ -151,3 +151,54 @@ export function submittedValues(input: unknown): Record<string, string> {
   }
   return values;
 }
+
+/** One value of a fixed list ('' when absent). */
+export const choice = <T extends readonly [string, ...string[]]>(values: T) =>
+  optionalText(40).refine((v) => v === '' || (values as readonly string[]).includes(v), {
+    message: msg('errors.choice'),
+  });
+
+/** An optional day, AAAA-MM-JJ as date inputs send it ('' when absent). */
+export const isoDate = () =>
+  optionalText(10).refine(
+    (v) => v === '' || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))),
+    { message: msg('errors.date') },
+  );
+
+/** A checkbox: ticked or not. */
+export const checkbox = () => z.unknown().transform((v) => v === 'on' || v === 'true' || v === true);
+
+/** An optional number within bounds (a comma is a decimal point), null when absent. */
+export const optionalNumber = (min: number, max: number) =>
+  optionalText(20).transform((v, ctx) => {
+    if (v === '') return null;
+    const n = Number(v.replace(',', '.'));
+    if (!Number.isFinite(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.invalid') });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/**
+ * Several values of a repeated field (checkboxes, `categorie=a&categorie=b`), each checked by
+ * `item`; at most `max`.
+ */
+export const manyOf = (item: (v: string) => boolean, max = 50) =>
+  z.unknown().transform((v, ctx) => {
+    const list = v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v];
+    if (list.length > max || !list.every((x) => typeof x === 'string' && x.length <= 80 && item(x))) {
+      ctx.addIssue({ code: 'custom', message: msg('errors.choice') });
+      return z.NEVER;
+    }
+    return [...new Set(list as string[])];
+  });
+
+/** Form values to show again: repeated fields joined with commas (checkbox groups read them back). */
+export function formValues(input: unknown): Record<string, string> {
+  const values = submittedValues(input);
+  if (input && typeof input === 'object')
+    for (const [k, v] of Object.entries(input as Record<string, unknown>))
+      if (Array.isArray(v)) values[k] = v.filter((x) => typeof x === 'string').join(',');
+  return values;
+}

@@ -32,6 +32,7 @@ const OPERATOR: Permission[] = [
   'read:case:any',
   'update:case:any',
   'create:post:any',
+  'verify:skill:any',
 ];
 const ADMIN: Permission[] = [
   ...new Set([...MODERATOR, ...OPERATOR]),

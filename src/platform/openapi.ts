@@ -27,6 +27,11 @@ export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output')
 export const API_TAGS = [
   { name: 'annonces', description: 'Les annonces d’entraide : offres et demandes d’aide.' },
   { name: 'territoire', description: 'Le territoire : communes, types d’aide, carte.' },
+  {
+    name: 'structures',
+    description: 'Les structures (associations, CCAS, communes…) validées du territoire.',
+  },
+  { name: 'missions', description: 'Les missions de bénévolat des structures et les candidatures.' },
   { name: 'compte', description: 'La personne connectée.' },
   { name: 'technique', description: 'Supervision et description de l’API.' },
 ] as const;

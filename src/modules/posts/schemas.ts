@@ -1,24 +1,18 @@
 import { z } from 'zod';
-import { optionalText, requiredLongText, requiredText, isUuid } from '../../domain/fields.ts';
+import {
+  checkbox,
+  choice,
+  isoDate,
+  optionalNumber,
+  optionalText,
+  requiredLongText,
+  requiredText,
+  isUuid,
+} from '../../domain/fields.ts';
 import { POST_LIMITS } from '../../domain/posts.ts';
 import { POST_KINDS, REPORT_REASONS } from '../../db/schema.ts';
 
 const msg = (key: string) => key;
-
-const choice = <T extends readonly [string, ...string[]]>(values: T) =>
-  optionalText(40).refine((v) => v === '' || (values as readonly string[]).includes(v), {
-    message: msg('errors.choice'),
-  });
-
-const isoDate = () =>
-  optionalText(10).refine(
-    (v) => v === '' || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))),
-    {
-      message: msg('errors.date'),
-    },
-  );
-
-const checkbox = () => z.unknown().transform((v) => v === 'on' || v === 'true' || v === true);
 
 /** The post form (HTML) and `POST /api/v1/posts` (JSON). */
 export const postInput = z
@@ -50,16 +44,7 @@ export const reportInput = z.object({
   details: optionalText(POST_LIMITS.reportDetails),
 });
 
-const number = (min: number, max: number) =>
-  optionalText(20).transform((v, ctx) => {
-    if (v === '') return null;
-    const n = Number(v.replace(',', '.'));
-    if (!Number.isFinite(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: msg('errors.invalid') });
-      return z.NEVER;
-    }
-    return n;
-  });
+const number = optionalNumber;
 
 /** The discovery filters, all in the URL so a search can be shared and works without JavaScript. */
 export const searchQuery = z.object({

@@ -50,6 +50,16 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
                       {m('nav.map')}
                     </a>
                   </li>
+                  <li>
+                    <a href="/missions" aria-current={page.path === '/missions' ? 'page' : undefined}>
+                      {m('nav.missions')}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/structures" aria-current={page.path === '/structures' ? 'page' : undefined}>
+                      {m('nav.organizations')}
+                    </a>
+                  </li>
                   {viewer ? (
                     <>
                       <li>
