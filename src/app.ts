@@ -17,6 +17,9 @@ import { accountsRoutes } from './modules/accounts/routes.tsx';
 import { AccountService, type Viewer } from './modules/accounts/service.ts';
 import { devMailRoutes } from './modules/devmail/routes.tsx';
 import { docsRoutes } from './modules/docs/routes.tsx';
+import { conversationsApiRoutes } from './modules/conversations/api.ts';
+import { conversationsRoutes } from './modules/conversations/routes.tsx';
+import { ConversationService } from './modules/conversations/service.ts';
 import { postsApiRoutes } from './modules/posts/api.ts';
 import { mapRoutes } from './modules/posts/map.tsx';
 import { postsRoutes } from './modules/posts/routes.tsx';
@@ -28,6 +31,8 @@ import type { Ctx } from './platform/context.ts';
 import { Csrf } from './platform/csrf.ts';
 import { createBanGeocoder, createOfflineGeocoder, type Geocoder } from './platform/geocoder.ts';
 import { Jobs } from './platform/jobs.ts';
+import { LiveHub } from './platform/live.ts';
+import { Signer } from './platform/signed-token.ts';
 import { registerOpenApi } from './platform/openapi.ts';
 import { devMailboxTransport, Outbox, smtpTransport, type MailTransport } from './platform/mail.ts';
 import { ErrorPage, serverErrorText } from './web/components/ErrorPage.tsx';
@@ -47,6 +52,8 @@ export interface Platform {
   territories: TerritoryService;
   accounts: AccountService;
   posts: PostService;
+  conversations: ConversationService;
+  live: LiveHub;
   cookies: { session: string; flash: string; secure: boolean };
 }
 
@@ -71,6 +78,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Static files and probes: no territory, no session, no CSRF. */
     bare?: boolean;
+    /** A POST authenticated by a signed token of its own instead of the CSRF token (RFC 8058). */
+    noCsrf?: boolean;
   }
 }
 
@@ -139,6 +148,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     env.GEOCODER === 'ban'
       ? createBanGeocoder({ baseUrl: env.BAN_API_URL, fetch: opts.fetch ?? fetch, fallback: offline })
       : offline;
+  const posts = new PostService({ db: database.db, territories, geocoder, outbox });
+  const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
   const platform: Platform = {
     env,
     database,
@@ -150,7 +161,16 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     geocoder,
     territories,
     accounts: new AccountService({ db: database.db, outbox, territories, log }),
-    posts: new PostService({ db: database.db, territories, geocoder, outbox }),
+    posts,
+    conversations: new ConversationService({
+      db: database.db,
+      outbox,
+      territories,
+      posts,
+      signer: new Signer(env.SESSION_SECRET),
+      publicUrl,
+    }),
+    live: new LiveHub(database, log),
     cookies: {
       session: production ? '__Host-mf_session' : 'mf_session',
       flash: 'mf_flash',
@@ -271,7 +291,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       req.territory.id,
       req.cookies[platform.cookies.session],
     );
-    if (UNSAFE_METHODS.has(req.method) && !csrfOk(req)) {
+    if (UNSAFE_METHODS.has(req.method) && !req.routeOptions.config?.noCsrf && !csrfOk(req)) {
       const api = req.url.startsWith('/api/');
       reply.code(403);
       if (api) return reply.send({ error: 'csrf', message: t('errors.csrf') });
@@ -373,11 +393,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(postsRoutes);
   await app.register(postsApiRoutes);
   await app.register(mapRoutes);
+  await app.register(conversationsRoutes);
+  await app.register(conversationsApiRoutes);
   await app.register(docsRoutes);
   if (!production) await app.register(devMailRoutes);
 
   app.addHook('onClose', async () => {
     await jobs.stop();
+    await platform.live.close();
   });
   if (opts.startJobs)
     await jobs.start(
@@ -387,10 +410,19 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
           // Every hour: expire posts whose date passed, remind authors three days before.
           name: 'posts-expiry',
           cron: '7 * * * *',
-          run: () =>
-            platform.posts.expireAndRemind({
-              mine: `${env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`}/mes-annonces`,
-            }),
+          run: () => platform.posts.expireAndRemind({ mine: `${publicUrl}/mes-annonces` }),
+        },
+        {
+          // Every minute: one mail per conversation left unread (throttled to one per 15 minutes).
+          name: 'messages-notify',
+          cron: '* * * * *',
+          run: () => platform.conversations.notifyUnread(),
+        },
+        {
+          // Every evening: the digest of unread messages for members who chose it.
+          name: 'messages-digest',
+          cron: '0 18 * * *',
+          run: () => platform.conversations.sendDigests(),
         },
       ],
     );

@@ -96,6 +96,12 @@ export const optionalId = () =>
     return v.toLowerCase();
   });
 
+/** One of a fixed list of values, or '' when nothing was chosen. */
+export const choice = <T extends readonly [string, ...string[]]>(values: T) =>
+  optionalText(40).refine((v) => v === '' || (values as readonly string[]).includes(v), {
+    message: msg('errors.choice'),
+  }) as unknown as z.ZodType<T[number] | ''>;
+
 /** A checkbox that must be ticked. */
 export const mustAccept = () =>
   z.unknown().refine((v) => v === 'on' || v === 'true' || v === true, { message: msg('errors.mustAccept') });

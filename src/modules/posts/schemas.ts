@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { optionalText, requiredLongText, requiredText, isUuid } from '../../domain/fields.ts';
+import { choice, optionalText, requiredLongText, requiredText, isUuid } from '../../domain/fields.ts';
 import { POST_LIMITS } from '../../domain/posts.ts';
-import { POST_KINDS, REPORT_REASONS } from '../../db/schema.ts';
+import { POST_KINDS } from '../../db/schema.ts';
 
 const msg = (key: string) => key;
-
-const choice = <T extends readonly [string, ...string[]]>(values: T) =>
-  optionalText(40).refine((v) => v === '' || (values as readonly string[]).includes(v), {
-    message: msg('errors.choice'),
-  });
 
 const isoDate = () =>
   optionalText(10).refine(
@@ -44,11 +39,6 @@ export const postInput = z
       ctx.addIssue({ code: 'custom', path: ['endsOn'], message: msg('errors.endBeforeStart') });
   });
 export type PostInput = z.output<typeof postInput>;
-
-export const reportInput = z.object({
-  reason: choice(REPORT_REASONS).refine((v) => v !== '', { message: msg('errors.required') }),
-  details: optionalText(POST_LIMITS.reportDetails),
-});
 
 const number = (min: number, max: number) =>
   optionalText(20).transform((v, ctx) => {
