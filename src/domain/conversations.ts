@@ -2,7 +2,7 @@
 
 export const MESSAGE_LIMITS = { body: 2000 } as const;
 
-/** How messages are announced by mail (see `notificationDue`). */
+/** How messages are announced by mail (the sweep in ConversationService.notifyUnread). */
 export const NOTIFY = {
   /** A message read within this delay (on the open thread) is never mailed about. */
   graceMs: 60_000,
@@ -70,11 +70,6 @@ export function scamSignals(
   const newAccount = now.getTime() - opts.senderCreatedAt.getTime() < NEW_ACCOUNT_DAYS * 86_400_000;
   if (opts.firstMessage && newAccount && PHONE.test(body)) found.push('phone');
   return found;
-}
-
-/** Is a mail due for a conversation's unread messages, given when the last one was sent? */
-export function notificationDue(lastNotifiedAt: Date | null, now: Date): boolean {
-  return !lastNotifiedAt || now.getTime() - lastNotifiedAt.getTime() >= NOTIFY.throttleMs;
 }
 
 /** A conversation shows safety advice to a participant until they have written a few messages. */

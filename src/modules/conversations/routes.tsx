@@ -69,6 +69,9 @@ export async function conversationsRoutes(app: FastifyInstance) {
   app.post<IdParams>('/annonces/:id/qui-a-aide', async (req, reply) => {
     if (!signedIn(req, reply)) return reply;
     if (!isUuid(req.params.id)) return notFound(reply);
+    // Only the author of the post, once the help is given, may say who helped.
+    const helpers = await conversations.aboutOwnPost(req.territory.id, req.params.id, req.viewer!);
+    if (!helpers) return notFound(reply);
     const parsed = parseInput(helpedInput, req.body);
     const result = parsed.ok
       ? await conversations.markHelped(req.ctx(), req.params.id, parsed.value.conversationId)

@@ -483,10 +483,10 @@ export class ConversationService {
     }));
   }
 
-  /** The conversations about one of the viewer's posts (to say who helped). */
+  /** The conversations about one of the viewer's fulfilled posts (to say who helped), or null. */
   async aboutOwnPost(territoryId: string, postId: string, viewer: Actor) {
     const own = await this.deps.posts.ownPost(territoryId, postId, viewer);
-    if (!own) return null;
+    if (!own || own.status !== 'fulfilled') return null;
     const rows = await repo.listBySubject(this.db, territoryId, { type: 'post', id: postId });
     return rows.map((r) => ({ id: r.id, name: publicName(r.openerName), helped: !!r.helpedAt }));
   }
