@@ -24,6 +24,9 @@ import { VolunteerService } from './modules/missions/volunteers.ts';
 import { organizationsRoutes } from './modules/organizations/routes.tsx';
 import { OrganizationService } from './modules/organizations/service.ts';
 import { Places } from './modules/territory/places.ts';
+import { conversationsApiRoutes } from './modules/conversations/api.ts';
+import { conversationsRoutes } from './modules/conversations/routes.tsx';
+import { ConversationService } from './modules/conversations/service.ts';
 import { postsApiRoutes } from './modules/posts/api.ts';
 import { mapRoutes } from './modules/posts/map.tsx';
 import { postsRoutes } from './modules/posts/routes.tsx';
@@ -35,6 +38,8 @@ import type { Ctx } from './platform/context.ts';
 import { Csrf } from './platform/csrf.ts';
 import { createBanGeocoder, createOfflineGeocoder, type Geocoder } from './platform/geocoder.ts';
 import { Jobs } from './platform/jobs.ts';
+import { LiveHub } from './platform/live.ts';
+import { Signer } from './platform/signed-token.ts';
 import { registerOpenApi } from './platform/openapi.ts';
 import { devMailboxTransport, Outbox, smtpTransport, type MailTransport } from './platform/mail.ts';
 import { ErrorPage, serverErrorText } from './web/components/ErrorPage.tsx';
@@ -57,6 +62,8 @@ export interface Platform {
   organizations: OrganizationService;
   missions: MissionService;
   volunteers: VolunteerService;
+  conversations: ConversationService;
+  live: LiveHub;
   cookies: { session: string; flash: string; secure: boolean };
 }
 
@@ -81,6 +88,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Static files and probes: no territory, no session, no CSRF. */
     bare?: boolean;
+    /** A POST authenticated by a signed token of its own instead of the CSRF token (RFC 8058). */
+    noCsrf?: boolean;
   }
 }
 
@@ -151,6 +160,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       : offline;
   const organizations = new OrganizationService({ db: database.db, territories, geocoder, outbox });
   const missions = new MissionService({ db: database.db, territories, geocoder, outbox, organizations });
+  const posts = new PostService({ db: database.db, territories, geocoder, outbox });
+  const publicUrl = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
   const platform: Platform = {
     env,
     database,
@@ -162,7 +173,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     geocoder,
     territories,
     accounts: new AccountService({ db: database.db, outbox, territories, log }),
-    posts: new PostService({ db: database.db, territories, geocoder, outbox }),
     organizations,
     missions,
     volunteers: new VolunteerService({
@@ -170,12 +180,24 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       places: new Places({ territories, geocoder }),
       organizations,
     }),
+    posts,
+    conversations: new ConversationService({
+      db: database.db,
+      outbox,
+      territories,
+      posts,
+      signer: new Signer(env.SESSION_SECRET),
+      publicUrl,
+    }),
+    live: new LiveHub(database, log),
     cookies: {
       session: production ? '__Host-mf_session' : 'mf_session',
       flash: 'mf_flash',
       secure: production,
     },
   };
+  // Each application to a mission has its conversation between the volunteer and the structure.
+  missions.conversations = platform.conversations;
   app.decorate('platform', platform);
 
   await app.register(fastifyCookie, { secret: env.SESSION_SECRET });
@@ -290,7 +312,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       req.territory.id,
       req.cookies[platform.cookies.session],
     );
-    if (UNSAFE_METHODS.has(req.method) && !csrfOk(req)) {
+    if (UNSAFE_METHODS.has(req.method) && !req.routeOptions.config?.noCsrf && !csrfOk(req)) {
       const api = req.url.startsWith('/api/');
       reply.code(403);
       if (api) return reply.send({ error: 'csrf', message: t('errors.csrf') });
@@ -395,11 +417,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(organizationsRoutes);
   await app.register(missionsRoutes);
   await app.register(missionsApiRoutes);
+  await app.register(conversationsRoutes);
+  await app.register(conversationsApiRoutes);
   await app.register(docsRoutes);
   if (!production) await app.register(devMailRoutes);
 
   app.addHook('onClose', async () => {
     await jobs.stop();
+    await platform.live.close();
   });
   if (opts.startJobs)
     await jobs.start(
@@ -409,10 +434,19 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
           // Every hour: expire posts whose date passed, remind authors three days before.
           name: 'posts-expiry',
           cron: '7 * * * *',
-          run: () =>
-            platform.posts.expireAndRemind({
-              mine: `${env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`}/mes-annonces`,
-            }),
+          run: () => platform.posts.expireAndRemind({ mine: `${publicUrl}/mes-annonces` }),
+        },
+        {
+          // Every minute: one mail per conversation left unread (throttled to one per 15 minutes).
+          name: 'messages-notify',
+          cron: '* * * * *',
+          run: () => platform.conversations.notifyUnread(),
+        },
+        {
+          // Every evening: the digest of unread messages for members who chose it.
+          name: 'messages-digest',
+          cron: '0 18 * * *',
+          run: () => platform.conversations.sendDigests(),
         },
       ],
     );

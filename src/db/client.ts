@@ -31,6 +31,15 @@ export interface Database {
   raw: SqlExecutor;
   /** Checks that the database answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * LISTEN on a channel: `onPayload` gets every NOTIFY payload, `onResync` is called after a lost
+   * listening connection came back (notifications sent meanwhile are lost). Returns the unlisten.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onResync?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -64,6 +73,13 @@ async function openPglite(dataDir: string): Promise<Database> {
     async ping() {
       await client.query('select 1');
       return true;
+    },
+    async listen(channel, onPayload) {
+      // One process, one connection: NOTIFY is delivered in-process at commit.
+      const unlisten = await client.listen(channel, onPayload);
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
     },
     async close() {
       if (!client.closed) await client.close();
@@ -103,9 +119,64 @@ async function openPostgres(url: string, log?: (msg: string, err?: unknown) => v
         clearTimeout(timer);
       }
     },
+    listen: (channel, onPayload, onResync) => listenPostgres(url, channel, onPayload, onResync, log),
     async close() {
       await pool.end();
     },
+  };
+}
+
+/**
+ * LISTEN on its own connection (a pooled one would be handed to other queries). When the
+ * connection drops it is opened again, with a growing pause, and `onResync` tells the listener
+ * that notifications may have been missed.
+ */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onResync: (() => void) | undefined,
+  log?: (msg: string, err?: unknown) => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = 250;
+  const ident = `"${channel.replace(/"/g, '""')}"`;
+  const connect = async (resync: boolean) => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+    });
+    const lost = (err?: unknown) => {
+      if (client !== c) return;
+      client = null;
+      c.end().catch(() => undefined);
+      if (stopped) return;
+      log?.('listening connection lost', err);
+      retry = setTimeout(() => void connect(true).catch(() => undefined), delay);
+      delay = Math.min(delay * 2, 10_000);
+    };
+    c.on('error', lost);
+    c.on('end', () => lost());
+    client = c;
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${ident}`);
+      delay = 250;
+      if (resync) onResync?.();
+    } catch (err) {
+      lost(err);
+      if (!resync) throw err;
+    }
+  };
+  await connect(false);
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const c = client;
+    client = null;
+    await c?.end().catch(() => undefined);
   };
 }
 

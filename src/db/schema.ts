@@ -241,6 +241,8 @@ export interface OutboxMail {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers, e.g. List-Unsubscribe on notification mails. */
+  headers?: Record<string, string>;
 }
 
 /** Messages written inside a transaction and delivered after it commits (by a job). */

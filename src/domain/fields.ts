@@ -96,6 +96,12 @@ export const optionalId = () =>
     return v.toLowerCase();
   });
 
+/** One of a fixed list of values, or '' when nothing was chosen. */
+export const choice = <T extends readonly [string, ...string[]]>(values: T) =>
+  optionalText(40).refine((v) => v === '' || (values as readonly string[]).includes(v), {
+    message: msg('errors.choice'),
+  }) as unknown as z.ZodType<T[number] | ''>;
+
 /** A checkbox that must be ticked. */
 export const mustAccept = () =>
   z.unknown().refine((v) => v === 'on' || v === 'true' || v === true, { message: msg('errors.mustAccept') });
@@ -151,12 +157,6 @@ export function submittedValues(input: unknown): Record<string, string> {
   }
   return values;
 }
-
-/** One value of a fixed list ('' when absent). */
-export const choice = <T extends readonly [string, ...string[]]>(values: T) =>
-  optionalText(40).refine((v) => v === '' || (values as readonly string[]).includes(v), {
-    message: msg('errors.choice'),
-  });
 
 /** An optional day, AAAA-MM-JJ as date inputs send it ('' when absent). */
 export const isoDate = () =>

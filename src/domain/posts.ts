@@ -6,7 +6,6 @@ export const POST_LIMITS = {
   description: 2000,
   whenText: 200,
   address: 200,
-  reportDetails: 1000,
 } as const;
 
 /** How long a post stays published, and when its author is reminded before it expires. */

@@ -24,6 +24,7 @@ export function smtpTransport(url: string, from: string): MailTransport {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        headers: mail.headers,
       });
     },
   };
@@ -34,7 +35,13 @@ export function devMailboxTransport(db: Db): MailTransport {
   return {
     kind: 'dev',
     async send(mail, outboxId) {
-      await db.insert(devMail).values({ outboxId, ...mail });
+      await db.insert(devMail).values({
+        outboxId,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
     },
   };
 }

@@ -1,7 +1,15 @@
 import fastifySwagger from '@fastify/swagger';
-import type { FastifyInstance, FastifyRequest, FastifySchema, RouteShorthandOptions } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  RouteShorthandOptions,
+} from 'fastify';
 import { z } from 'zod';
 import pkg from '../../package.json' with { type: 'json' };
+import type { FieldError } from '../domain/fields.ts';
+import { errorMessage, t } from '../web/i18n/index.ts';
 
 /**
  * The OpenAPI document of the JSON API, generated from the routes' own `schema` objects by
@@ -26,6 +34,10 @@ export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output')
 /** The tags of the document, in the order the documentation page shows them. */
 export const API_TAGS = [
   { name: 'annonces', description: 'Les annonces d’entraide : offres et demandes d’aide.' },
+  {
+    name: 'messages',
+    description: 'Les conversations de la personne connectée avec d’autres membres.',
+  },
   { name: 'territoire', description: 'Le territoire : communes, types d’aide, carte.' },
   {
     name: 'structures',
@@ -35,6 +47,25 @@ export const API_TAGS = [
   { name: 'compte', description: 'La personne connectée.' },
   { name: 'technique', description: 'Supervision et description de l’API.' },
 ] as const;
+
+/** An error answer: a stable code and a French sentence. */
+export const apiError = z.object({ error: z.string(), message: z.string() });
+const apiInvalid = apiError.extend({
+  fields: z
+    .record(z.string(), z.string())
+    .meta({ description: 'Un message en français par champ à corriger.' }),
+});
+/** A documented JSON Schema with its description. */
+export const described = (schema: z.ZodType, description: string) => jsonSchema(schema.meta({ description }));
+/** The documentation of a 400/422 answer with field errors. */
+export const invalidDoc = (description: string) => described(apiInvalid, description);
+
+/** Field errors in French, one sentence per field. */
+export function sendInvalid(reply: FastifyReply, status: 400 | 422, errors: Record<string, FieldError>) {
+  const fields: Record<string, string> = {};
+  for (const [field, error] of Object.entries(errors)) fields[field] = errorMessage(error);
+  return reply.code(status).send({ error: 'invalid', message: t('api.invalid'), fields });
+}
 
 const errorBody = z
   .object({

@@ -360,6 +360,8 @@ interface RouteSpec {
   query?: string[];
   /** Routes with a parameter: garbage paths (`{theme}` is the territory's real theme file). */
   paths?: string[];
+  /** A POST that takes no CSRF token (a signed token of its own): garbage gets its usual answer. */
+  noCsrf?: boolean;
 }
 
 /** Garbage for a path parameter, some refused by the router itself (bad escape, too long). */
@@ -566,6 +568,60 @@ const ROUTES: RouteSpec[] = [
   },
   { method: 'GET', url: '/api/v1/areas.geojson', answer: both(OK) },
   { method: 'GET', url: '/api/docs', answer: both(OK) },
+
+  // Conversations (issue 4). A conversation the member is not part of is not found.
+  { method: 'GET', url: '/messages', answer: NEEDS_SESSION },
+  {
+    method: 'POST',
+    url: '/messages/notifications',
+    answer: { anonymous: redirect('/connexion'), member: REFUSED },
+  },
+  ...['', '/signaler'].map((suffix): RouteSpec => ({
+    method: 'GET',
+    url: `/messages/:id${suffix}`,
+    answer: { anonymous: SIGNED_OUT_PARAM, member: NOT_FOUND },
+    paths: withParams(`/messages/:id${suffix}`, GARBAGE_PARAMS),
+  })),
+  // The live stream and its polling fallback are fetched by scripts: no redirect, not found.
+  ...['/flux', '/nouveaux'].map((suffix): RouteSpec => ({
+    method: 'GET',
+    url: `/messages/:id${suffix}`,
+    answer: both(NOT_FOUND),
+    paths: withParams(`/messages/:id${suffix}`, GARBAGE_PARAMS),
+  })),
+  // Forms with a text are checked before the conversation is looked for: 422 or 404, both right.
+  ...['', '/partage', '/bloquer', '/debloquer', '/signaler'].map((suffix): RouteSpec => ({
+    method: 'POST',
+    url: `/messages/:id${suffix}`,
+    answer: {
+      anonymous: redirect('/connexion'),
+      member: { status: suffix === '' || suffix === '/partage' ? [404, 422] : 404 },
+    },
+    paths: withParams(`/messages/:id${suffix}`, ROUTABLE_PARAMS),
+  })),
+  ...['repondre', 'qui-a-aide'].map((action): RouteSpec => ({
+    method: 'POST',
+    url: `/annonces/:id/${action}`,
+    answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
+    paths: withParams(`/annonces/:id/${action}`, ROUTABLE_PARAMS),
+  })),
+  { method: 'GET', url: '/notifications/desabonnement', answer: both(BAD_LINK), query: ['jeton'] },
+  // Mail clients post here without our CSRF token (RFC 8058): the signed token is the proof.
+  { method: 'POST', url: '/notifications/desabonnement', answer: both(BAD_LINK), noCsrf: true },
+  { method: 'GET', url: '/api/v1/conversations', answer: { anonymous: { status: 401 }, member: OK } },
+  {
+    method: 'GET',
+    url: '/api/v1/conversations/:id/messages',
+    // Signed out: 401 once routed; a path the router refuses or cannot match stays 400/404/414.
+    answer: { anonymous: { status: [400, 401, 404, 414] }, member: NOT_FOUND },
+    paths: withParams('/api/v1/conversations/:id/messages', GARBAGE_PARAMS),
+  },
+  ...['/api/v1/conversations/:id/messages', '/api/v1/posts/:id/conversations'].map((url): RouteSpec => ({
+    method: 'POST',
+    url,
+    answer: { anonymous: { status: 401 }, member: { status: [404, 422] } },
+    paths: withParams(url, ROUTABLE_PARAMS),
+  })),
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -778,7 +834,7 @@ function fieldCase(
   const expected: Outcome =
     payload.length > LIMITS.bodyBytes
       ? { status: 413 }
-      : csrf !== 'valid'
+      : csrf !== 'valid' && !route.noCsrf
         ? { status: 403 }
         : (answer as Outcome);
   const shown =
@@ -852,7 +908,11 @@ function bodyCases(route: RouteSpec, who: Who, session: Session): Case[] {
       url: route.paths ? route.paths[i % route.paths.length]! : route.url,
       headers,
       payload,
-      expect: refusedWith ? { status: refusedWith } : withToken ? (answer as Outcome) : { status: 403 },
+      expect: refusedWith
+        ? { status: refusedWith }
+        : withToken || route.noCsrf
+          ? (answer as Outcome)
+          : { status: 403 },
     };
   });
 }

@@ -196,6 +196,16 @@ describe('missions and applications', () => {
     );
     expect((await lastMailTo(t.database, s.member.email))?.subject).toBe('Nouvelle candidature');
 
+    // Each application has its conversation between the volunteer and the structure's team.
+    const mine0 = await volunteers[0]!.client.get('/mes-candidatures');
+    const convo = /href="(\/messages\/[0-9a-f-]{36})"/.exec(mine0.body)?.[1];
+    expect(convo, 'conversation link on « Mes candidatures »').toBeTruthy();
+    expect((await s.client.get(convo!)).body).toContain('Disponible !');
+    const reply = await s.client.post(convo!, { body: 'Merci, à samedi !' });
+    expect(reply.statusCode).toBeLessThan(400);
+    expect((await volunteers[0]!.client.get(convo!)).body).toContain('Merci, à samedi !');
+    expect((await volunteers[1]!.client.get(convo!)).statusCode).toBe(404);
+
     // Contact details: none before acceptance.
     let triage = await s.client.get(`/missions/${id}/candidatures`);
     expect(triage.statusCode).toBe(200);

@@ -36,12 +36,10 @@ const apiOrganization = z
     categories: z.array(z.object({ slug: z.string(), name: z.string() })),
     area: z.object({ id: uuid(), name: z.string() }).meta({ description: 'La commune de la structure.' }),
     areasCovered: z.array(z.object({ id: uuid(), name: z.string() })),
-    point: z
-      .object({ lat: z.number(), lon: z.number() })
-      .meta({
-        description:
-          'Position approximative, sauf pour un bâtiment public qui a choisi de montrer son adresse.',
-      }),
+    point: z.object({ lat: z.number(), lon: z.number() }).meta({
+      description:
+        'Position approximative, sauf pour un bâtiment public qui a choisi de montrer son adresse.',
+    }),
     address: z.string().nullable().meta({ description: 'Seulement pour un bâtiment public qui l’a choisi.' }),
     contact: z
       .object({ email: z.string().nullable(), phone: z.string().nullable(), website: z.string().nullable() })

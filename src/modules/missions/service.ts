@@ -97,17 +97,23 @@ interface Deps {
 }
 
 /**
- * Something that opens the conversation of an application (the conversations module). Optional:
- * without it, applications simply have no conversation.
+ * The conversations module, as missions use it: each application gets a conversation between
+ * the volunteer and the structure's team (opened once the application is stored).
  */
 export interface ApplicationConversations {
-  openForApplication(
-    tx: Executor,
+  open(
     ctx: Ctx,
-    opts: { applicationId: string; volunteerAccountId: string; teamAccountIds: string[]; message: string },
+    opts: {
+      subject: { type: 'application'; id: string };
+      others: Array<{ accountId: string }>;
+      firstMessage: string;
+    },
+  ): Promise<Result<{ conversationId: string }>>;
+  forSubject(
+    territoryId: string,
+    subject: { type: 'application'; id: string },
+    viewer: Actor,
   ): Promise<string | null>;
-  /** The conversation's page for an application, when there is one and the viewer is in it. */
-  linkFor(applicationId: string, viewer: Actor): Promise<string | null>;
 }
 
 /** Missions of structures: publishing, search, applications with places and a waiting list. */
@@ -386,8 +392,9 @@ export class MissionService {
     const territoryName = await this.territoryName(ctx.territoryId);
     const team = await this.deps.organizations.team(row.organizationId);
     const volunteer = await this.volunteerAccount(actor.accountId);
+    let result: Result<{ id: string; status: ApplicationStatus }>;
     try {
-      return await transaction(this.db, async (tx, afterCommit) => {
+      result = await transaction(this.db, async (tx, afterCommit) => {
         const locked = await repo.lockSlot(tx, missionId, slot.id);
         if (!locked) return fail('slotId', 'errors.choice');
         if (await repo.findLiveApplication(tx, slot.id, actor.accountId))
@@ -404,12 +411,6 @@ export class MissionService {
         if (placed) await repo.refreshFull(tx, missionId);
         const status: ApplicationStatus = placed ? 'pending' : 'waitlisted';
         await audit(tx, ctx, 'application.create', { type: 'application', id: created.id }, { status });
-        await this.conversations?.openForApplication(tx, ctx, {
-          applicationId: created.id,
-          volunteerAccountId: actor.accountId,
-          teamAccountIds: team.map((m) => m.accountId),
-          message: input.message,
-        });
         const vars = { title: row.title, name: row.organizationName, volunteer: volunteer.displayName };
         for (const member of team)
           await this.mail(
@@ -446,6 +447,15 @@ export class MissionService {
         return fail('_form', 'errors.alreadyApplied');
       throw err;
     }
+    // The conversation between the volunteer and the team, after the commit (it has its own
+    // transaction). A block or the daily limit leaves the application without one.
+    if (result.ok && this.conversations)
+      await this.conversations.open(ctx, {
+        subject: { type: 'application', id: result.value.id },
+        others: team.filter((m) => m.accountId !== actor.accountId).map((m) => ({ accountId: m.accountId })),
+        firstMessage: input.message || t('applications.conversationStart', { title: row.title }),
+      });
+    return result;
   }
 
   private async volunteerAccount(accountId: string) {
@@ -715,10 +725,19 @@ export class MissionService {
         skills: (await repo.listVolunteerSkills(this.db, territoryId, a.volunteerAccountId)).filter((s) =>
           skills.some((k) => k.id === s.skillId),
         ),
-        conversation: this.conversations ? await this.conversations.linkFor(a.id, viewer) : null,
+        conversation: await this.conversationLink(territoryId, a.id, viewer),
       })),
     );
     return { mission: row, slots, applications: withSkills };
+  }
+
+  private async conversationLink(territoryId: string, applicationId: string, viewer: Actor) {
+    const id = await this.conversations?.forSubject(
+      territoryId,
+      { type: 'application', id: applicationId },
+      viewer,
+    );
+    return id ? `/messages/${id}` : null;
   }
 
   /** The volunteer's applications. */
@@ -728,7 +747,7 @@ export class MissionService {
       rows.map(async (r) => ({
         ...r,
         status: applicationStatus(r),
-        conversation: this.conversations ? await this.conversations.linkFor(r.id, viewer) : null,
+        conversation: await this.conversationLink(territoryId, r.id, viewer),
       })),
     );
   }

@@ -1,10 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DOMAINS, POST_KINDS, POST_STATUSES } from '../../db/schema.ts';
-import type { FieldError } from '../../domain/fields.ts';
 import { parseInput, isUuid } from '../../domain/fields.ts';
 import { POST_LIMITS } from '../../domain/posts.ts';
-import { documentationOnly, documentRoute, jsonSchema } from '../../platform/openapi.ts';
+import {
+  apiError,
+  described,
+  documentationOnly,
+  documentRoute,
+  invalidDoc,
+  jsonSchema,
+  sendInvalid,
+} from '../../platform/openapi.ts';
 import { errorMessage, t } from '../../web/i18n/index.ts';
 import type { AreaSummary, CategoryRow } from '../territory/service.ts';
 import { postInput, searchQuery } from './schemas.ts';
@@ -183,13 +190,6 @@ const apiArea = z
   })
   .strict();
 
-const apiError = z.object({ error: z.string(), message: z.string() });
-const apiInvalid = apiError.extend({
-  fields: z
-    .record(z.string(), z.string())
-    .meta({ description: 'Un message en français par champ à corriger.' }),
-});
-
 /** A post as the API publishes it. Lists every field on purpose: nothing else goes out. */
 export function presentPost(p: PublicPost): ApiPost {
   return {
@@ -235,9 +235,7 @@ export function presentArea(a: AreaSummary): z.output<typeof apiArea> {
 
 // ---------------------------------------------------------------------------------------------
 
-const described = (schema: z.ZodType, description: string) => jsonSchema(schema.meta({ description }));
 const notFoundDoc = described(apiError, 'Annonce inconnue, retirée ou masquée.');
-const invalidDoc = (description: string) => described(apiInvalid, description);
 
 // The map's routes (map.tsx) declare no schema: they are documented here, with the API.
 const mapPosts = z.object({
@@ -314,13 +312,6 @@ documentRoute('GET /api/v1/areas.geojson', {
     304: { type: 'null', description: 'Pas de changement depuis la version gardée en cache (`ETag`).' },
   },
 });
-
-/** Field errors in French, one sentence per field. */
-function sendInvalid(reply: FastifyReply, status: 400 | 422, errors: Record<string, FieldError>) {
-  const fields: Record<string, string> = {};
-  for (const [field, error] of Object.entries(errors)) fields[field] = errorMessage(error);
-  return reply.code(status).send({ error: 'invalid', message: t('api.invalid'), fields });
-}
 
 const sendNotFound = (reply: FastifyReply) =>
   reply.code(404).send({ error: 'not_found', message: t('api.postNotFound') });

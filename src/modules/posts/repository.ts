@@ -8,7 +8,7 @@ import {
   publicPointOf,
   withinRadius,
 } from '../../db/geo-search.ts';
-import { post, report, type PostKind, type PostStatus, type ReportReason } from '../../db/schema.ts';
+import { post, type PostKind, type PostStatus } from '../../db/schema.ts';
 
 export type PostRow = typeof post.$inferSelect;
 export type NewPost = typeof post.$inferInsert;
@@ -353,20 +353,4 @@ export async function postsToRemind(db: Executor, days: number) {
           and p.expires_at <= now() + make_interval(days => ${days}) and p.expires_at > now()
         limit 500`,
   );
-}
-
-/** Stores a report once per reporter and subject; returns false when it was already reported. */
-export async function insertReport(
-  db: Executor,
-  values: {
-    territoryId: string;
-    subjectType: 'post';
-    subjectId: string;
-    reporterAccountId: string | null;
-    reason: ReportReason;
-    details: string;
-  },
-): Promise<boolean> {
-  const rows = await db.insert(report).values(values).onConflictDoNothing().returning({ id: report.id });
-  return rows.length > 0;
 }

@@ -3,16 +3,10 @@ import type { ReportReason } from '../../db/schema.ts';
 import { parseInput, submittedValues, isUuid } from '../../domain/fields.ts';
 import { emptyForm, type FormState } from '../../web/components/forms.tsx';
 import { m, t, type MessageKey } from '../../web/i18n/index.ts';
-import { postInput, reportInput, searchQuery, type SearchQuery } from './schemas.ts';
-import {
-  BrowsePage,
-  MyPostsPage,
-  PostFormPage,
-  PostListPage,
-  PostPage,
-  ReplyPage,
-  ReportPage,
-} from './views/pages.tsx';
+import { ReportPage } from '../../web/components/ReportPage.tsx';
+import { reportInput } from '../moderation/schemas.ts';
+import { postInput, searchQuery, type SearchQuery } from './schemas.ts';
+import { BrowsePage, MyPostsPage, PostFormPage, PostListPage, PostPage } from './views/pages.tsx';
 
 type IdParams = { Params: { id: string } };
 
@@ -152,8 +146,18 @@ export async function postsRoutes(app: FastifyInstance) {
     if (!isUuid(req.params.id)) return notFound(reply);
     const viewed = await posts.view(req.territory.id, req.params.id, req.ctx().actor);
     if (!viewed) return notFound(reply);
+    const helpers =
+      viewed.isAuthor && viewed.post.status === 'fulfilled'
+        ? await app.platform.conversations.aboutOwnPost(req.territory.id, req.params.id, req.viewer!)
+        : null;
     return reply.html(
-      PostPage({ page: reply.page(), post: viewed.post, isAuthor: viewed.isAuthor, actions: viewed.actions }),
+      PostPage({
+        page: reply.page(),
+        post: viewed.post,
+        isAuthor: viewed.isAuthor,
+        actions: viewed.actions,
+        helpers: helpers ?? undefined,
+      }),
     );
   });
 
@@ -208,6 +212,16 @@ export async function postsRoutes(app: FastifyInstance) {
     );
   });
 
+  const reportPage = (reply: FastifyReply, post: { id: string; title: string }, form: FormState) =>
+    ReportPage({
+      page: reply.page(),
+      form,
+      title: m('posts.reportTitle'),
+      lead: m('posts.reportLead'),
+      back: { href: `/annonces/${post.id}`, label: post.title },
+      action: `/annonces/${post.id}/signaler`,
+    });
+
   const visiblePost = async (req: FastifyRequest<IdParams>) =>
     isUuid(req.params.id) ? posts.view(req.territory.id, req.params.id, req.ctx().actor) : null;
 
@@ -216,7 +230,7 @@ export async function postsRoutes(app: FastifyInstance) {
     if (!viewer) return reply;
     const viewed = await visiblePost(req);
     if (!viewed) return notFound(reply);
-    return reply.html(ReportPage({ page: reply.page(), post: viewed.post, form: emptyForm() }));
+    return reply.html(reportPage(reply, viewed.post, emptyForm()));
   });
 
   app.post<IdParams>('/annonces/:id/signaler', async (req, reply) => {
@@ -235,21 +249,9 @@ export async function postsRoutes(app: FastifyInstance) {
       : parsed;
     if (!result.ok)
       return reply.html(
-        ReportPage({
-          page: reply.page(),
-          post: viewed.post,
-          form: { errors: result.errors, values: submittedValues(req.body) },
-        }),
+        reportPage(reply, viewed.post, { errors: result.errors, values: submittedValues(req.body) }),
         422,
       );
     return reply.seeOther(`/annonces/${req.params.id}`, 'posts.reported');
-  });
-
-  app.get<IdParams>('/annonces/:id/repondre', async (req, reply) => {
-    const viewer = signedIn(req, reply);
-    if (!viewer) return reply;
-    const viewed = await visiblePost(req);
-    if (!viewed) return notFound(reply);
-    return reply.html(ReplyPage({ page: reply.page(), post: viewed.post }));
   });
 }

@@ -10,7 +10,7 @@ import {
   isUuid,
 } from '../../domain/fields.ts';
 import { POST_LIMITS } from '../../domain/posts.ts';
-import { POST_KINDS, REPORT_REASONS } from '../../db/schema.ts';
+import { POST_KINDS } from '../../db/schema.ts';
 
 const msg = (key: string) => key;
 
@@ -38,11 +38,6 @@ export const postInput = z
       ctx.addIssue({ code: 'custom', path: ['endsOn'], message: msg('errors.endBeforeStart') });
   });
 export type PostInput = z.output<typeof postInput>;
-
-export const reportInput = z.object({
-  reason: choice(REPORT_REASONS).refine((v) => v !== '', { message: msg('errors.required') }),
-  details: optionalText(POST_LIMITS.reportDetails),
-});
 
 const number = optionalNumber;
 

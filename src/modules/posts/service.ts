@@ -22,6 +22,7 @@ import { transaction } from '../../platform/transaction.ts';
 import * as accountsRepo from '../accounts/repository.ts';
 import { Places, type Located } from '../territory/places.ts';
 import type { AreaSummary, CategoryRow, TerritoryService } from '../territory/service.ts';
+import { insertReport } from '../moderation/repository.ts';
 import * as repo from './repository.ts';
 import type { PostInput, SearchQuery } from './schemas.ts';
 
@@ -263,6 +264,32 @@ export class PostService {
     return { post, isAuthor, actions: isAuthor ? allowedActions(status) : [] };
   }
 
+  /**
+   * Who answers to a post and what its author chose to show, or null when it cannot be answered
+   * (not open, or not in this territory). A post written by staff for a beneficiary is answered
+   * to the staff member who wrote it, never to the beneficiary directly.
+   */
+  async contactTarget(territoryId: string, id: string) {
+    const row = await repo.findPost(this.db, territoryId, id);
+    const recipient = row?.authorAccountId ?? row?.createdByAccountId ?? null;
+    if (!row || !recipient || postStatus(row) !== 'open') return null;
+    return {
+      id: row.id,
+      title: row.title,
+      kind: row.kind,
+      recipientAccountId: recipient,
+      showPhone: row.showPhone,
+      showEmail: row.showEmail,
+    };
+  }
+
+  /** A post of this author, any status, or null (the « who helped you? » choice). */
+  async ownPost(territoryId: string, id: string, viewer: Actor) {
+    const row = await repo.findPost(this.db, territoryId, id);
+    if (!row || row.authorAccountId !== viewer.accountId) return null;
+    return { id: row.id, title: row.title, status: postStatus(row) };
+  }
+
   /** The author's form values for editing (their own private fields included). */
   async editable(territoryId: string, id: string, viewer: Actor) {
     const row = await repo.findPost(this.db, territoryId, id);
@@ -385,7 +412,7 @@ export class PostService {
     const visible = await this.view(ctx.territoryId, id, ctx.actor);
     if (!visible) return fail('_form', 'errors.notAllowed');
     const stored = await transaction(this.db, async (tx) => {
-      const inserted = await repo.insertReport(tx, {
+      const inserted = await insertReport(tx, {
         territoryId: ctx.territoryId,
         subjectType: 'post',
         subjectId: id,

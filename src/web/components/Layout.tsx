@@ -71,6 +71,11 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
                         </a>
                       </li>
                       <li>
+                        <a href="/messages" aria-current={page.path === '/messages' ? 'page' : undefined}>
+                          {m('nav.messages')}
+                        </a>
+                      </li>
+                      <li>
                         <a href="/compte" aria-current={page.path === '/compte' ? 'page' : undefined}>
                           {m('layout.myAccount')}
                         </a>

@@ -126,6 +126,39 @@ export function TextField(props: {
   );
 }
 
+/** A labelled multi-line text, keeping the submitted value. */
+export function TextAreaField(props: {
+  form: FormState;
+  name: string;
+  label: string;
+  hint?: string;
+  maxlength: number;
+  rows?: number;
+  required?: boolean;
+}) {
+  const error = props.form.errors[props.name];
+  const required = props.required ?? true;
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <Label name={props.name} label={props.label} required={required} />
+      <FieldMessages name={props.name} hint={props.hint} error={error} />
+      <textarea
+        class="field__input field__textarea"
+        id={fieldId(props.name)}
+        name={props.name}
+        rows={String(props.rows ?? 6)}
+        required={required}
+        maxlength={props.maxlength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(props.name, props.hint, error)}
+        safe
+      >
+        {props.form.values[props.name] ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
 /** A labelled drop-down list. */
 export function SelectField(props: {
   form: FormState;
@@ -193,5 +226,24 @@ export function PostForm(props: { action: string; csrfToken: string; children?: 
       <input type="hidden" name="_csrf" value={props.csrfToken} />
       {props.children}
     </form>
+  );
+}
+
+/** A form-wide error (`_form`) as a notice, then the summary of field errors. */
+export function FormProblems(props: { form: FormState; labels: Record<string, string> }) {
+  const { form } = props;
+  const formError = form.errors._form;
+  const fieldErrors = Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form'));
+  return (
+    <>
+      {formError ? (
+        <div class="notice notice--warning" role="alert" safe>
+          {errorMessage(formError)}
+        </div>
+      ) : (
+        ''
+      )}
+      <ErrorSummary form={{ ...form, errors: fieldErrors }} labels={props.labels} />
+    </>
   );
 }

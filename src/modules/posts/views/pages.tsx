@@ -1,11 +1,12 @@
-import { REPORT_REASONS, type PostStatus } from '../../../db/schema.ts';
+import type { PostStatus } from '../../../db/schema.ts';
 import { POST_LIMITS } from '../../../domain/posts.ts';
 import { Layout } from '../../../web/components/Layout.tsx';
 import {
   attributeText,
   CheckboxField,
-  ErrorSummary,
+  FormProblems,
   PostForm,
+  TextAreaField,
   SelectField,
   TextField,
   type FormState,
@@ -141,6 +142,8 @@ export function PostPage(props: {
   post: PublicPost;
   isAuthor: boolean;
   actions: PostAction[];
+  /** For the author: the people who answered, to say who helped once the help is given. */
+  helpers?: Array<{ id: string; name: string; helped: boolean }>;
 }) {
   const { post: p, page } = props;
   const notice = STATUS_NOTICE[p.status];
@@ -207,7 +210,14 @@ export function PostPage(props: {
           </dd>
         </dl>
         {props.isAuthor ? (
-          <AuthorActions page={page} id={p.id} actions={props.actions} />
+          <>
+            <AuthorActions page={page} id={p.id} actions={props.actions} />
+            {p.status === 'fulfilled' && props.helpers?.length ? (
+              <WhoHelped page={page} id={p.id} helpers={props.helpers} />
+            ) : (
+              ''
+            )}
+          </>
         ) : p.status === 'open' ? (
           <p class="post__actions">
             <a class="button" href={page.viewer ? `/annonces/${p.id}/repondre` : `/connexion`}>
@@ -235,24 +245,6 @@ export function PostPage(props: {
 type PostAction = 'edit' | 'renew' | 'fulfil' | 'withdraw';
 
 /** A refusal of the whole form (`_form`) as a notice, then the summary of the fields' errors. */
-function FormProblems(props: { form: FormState; labels: Record<string, string> }) {
-  const { form } = props;
-  const formError = form.errors._form;
-  const fieldErrors = Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form'));
-  return (
-    <>
-      {formError ? (
-        <div class="notice notice--warning" role="alert" safe>
-          {errorMessage(formError)}
-        </div>
-      ) : (
-        ''
-      )}
-      <ErrorSummary form={{ ...form, errors: fieldErrors }} labels={props.labels} />
-    </>
-  );
-}
-
 function AuthorActions(props: { page: PageContext; id: string; actions: PostAction[] }) {
   const { id, actions, page } = props;
   return (
@@ -296,6 +288,42 @@ function AuthorActions(props: { page: PageContext; id: string; actions: PostActi
           ''
         )}
       </div>
+    </div>
+  );
+}
+
+/** After « aide apportée »: the author says which conversation helped (for the statistics). */
+function WhoHelped(props: {
+  page: PageContext;
+  id: string;
+  helpers: Array<{ id: string; name: string; helped: boolean }>;
+}) {
+  const helped = props.helpers.filter((h) => h.helped);
+  if (helped.length > 0)
+    return (
+      <p class="notice notice--success" safe>
+        {t('posts.helpedBy', { names: helped.map((h) => h.name).join(', ') })}
+      </p>
+    );
+  return (
+    <div class="panel">
+      <PostForm action={`/annonces/${props.id}/qui-a-aide`} csrfToken={props.page.csrfToken}>
+        <fieldset class="field">
+          <legend class="field__label">{m('posts.whoHelped')}</legend>
+          <p class="field__hint">{m('posts.whoHelpedHint')}</p>
+          {props.helpers.map((h, i) => (
+            <div class="field--radio">
+              <input type="radio" name="conversationId" id={`aide-par-${i}`} value={h.id} />{' '}
+              <label for={`aide-par-${i}`} safe>
+                {h.name}
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        <button type="submit" class="button">
+          {m('posts.whoHelpedSubmit')}
+        </button>
+      </PostForm>
     </div>
   );
 }
@@ -429,47 +457,6 @@ function fieldShell(name: string, error: boolean) {
   return error ? 'field field--error' : 'field';
 }
 
-function TextAreaField(props: {
-  form: FormState;
-  name: string;
-  label: string;
-  hint: string;
-  maxlength: number;
-}) {
-  const error = props.form.errors[props.name];
-  return (
-    <div class={fieldShell(props.name, !!error)}>
-      <label class="field__label" for={`champ-${props.name}`} safe>
-        {props.label}
-      </label>
-      <p class="field__hint" id={`aide-${props.name}`} safe>
-        {props.hint}
-      </p>
-      {error ? (
-        <p class="field__error" id={`erreur-${props.name}`}>
-          <span class="visually-hidden">{m('form.errorPrefix')} </span>
-          <span safe>{errorMessage(error)}</span>
-        </p>
-      ) : (
-        ''
-      )}
-      <textarea
-        class="field__input field__textarea"
-        id={`champ-${props.name}`}
-        name={props.name}
-        rows="6"
-        required
-        maxlength={props.maxlength}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `aide-${props.name} erreur-${props.name}` : `aide-${props.name}`}
-        safe
-      >
-        {props.form.values[props.name] ?? ''}
-      </textarea>
-    </div>
-  );
-}
-
 function DateField(props: { form: FormState; name: string; label: string }) {
   const error = props.form.errors[props.name];
   return (
@@ -587,63 +574,6 @@ export function MyPostsPage(props: { page: PageContext; posts: Awaited<ReturnTyp
 }
 
 /** The report form of a post. */
-export function ReportPage(props: { page: PageContext; post: PublicPost; form: FormState }) {
-  const { page, form } = props;
-  return (
-    <Layout page={page} title={m('posts.reportTitle')}>
-      <div class="narrow">
-        <h1>{m('posts.reportTitle')}</h1>
-        <p class="lead">
-          <a href={`/annonces/${props.post.id}`} safe>
-            {props.post.title}
-          </a>
-        </p>
-        <p>{m('posts.reportLead')}</p>
-        <FormProblems
-          form={form}
-          labels={{ reason: m('posts.reportReason'), details: m('posts.reportDetails') }}
-        />
-        <PostForm action={`/annonces/${props.post.id}/signaler`} csrfToken={page.csrfToken}>
-          <SelectField
-            form={form}
-            name="reason"
-            label={m('posts.reportReason')}
-            required
-            placeholder={m('posts.reportChoose')}
-            options={REPORT_REASONS.map((r) => ({ value: r, label: m(`posts.reason.${r}`) }))}
-          />
-          <TextField
-            form={form}
-            name="details"
-            label={m('posts.reportDetails')}
-            maxlength={POST_LIMITS.reportDetails}
-          />
-          <button type="submit" class="button">
-            {m('posts.reportSubmit')}
-          </button>
-        </PostForm>
-      </div>
-    </Layout>
-  );
-}
-
-/** Interim « Répondre » page until conversations exist: points to the help line. */
-export function ReplyPage(props: { page: PageContext; post: PublicPost }) {
-  return (
-    <Layout page={props.page} title={m('posts.replyTitle')}>
-      <div class="panel">
-        <h1>{m('posts.replyTitle')}</h1>
-        <p class="lead">
-          <a href={`/annonces/${props.post.id}`} safe>
-            {props.post.title}
-          </a>
-        </p>
-        <p>{m('posts.replyLater')}</p>
-      </div>
-    </Layout>
-  );
-}
-
 /** Index pages: every category, or every commune, with its number of open posts. */
 export function BrowsePage(props: {
   page: PageContext;
