@@ -4,7 +4,8 @@ import { formValues, isUuid, parseInput, submittedValues } from '../../domain/fi
 import { publicBase } from '../../platform/openapi.ts';
 import { ErrorPage } from '../../web/components/ErrorPage.tsx';
 import { emptyForm, type FormState } from '../../web/components/forms.tsx';
-import { errorMessage } from '../../web/i18n/index.ts';
+import { errorMessage, t } from '../../web/i18n/index.ts';
+import { SCRIPT_MESSAGES } from '../posts/map.tsx';
 import { inviteInput } from '../organizations/schemas.ts';
 import {
   applyInput,
@@ -20,6 +21,7 @@ import {
   DashboardPage,
   MissionFormPage,
   MissionListPage,
+  MissionMapPage,
   MissionPage,
   MyApplicationsPage,
   MyOrganizationsPage,
@@ -53,6 +55,31 @@ export async function missionsRoutes(app: FastifyInstance) {
         .map((k) => [k, raw[k]!.slice(0, 120)]),
     );
     return reply.html(MissionListPage({ page: reply.page(), result, raw: keep }));
+  });
+
+  app.get('/missions/carte', async (req, reply) => {
+    const [result, outlines] = await Promise.all([
+      missions.search(req.territory.id, emptySearch()),
+      app.platform.territories.outlines(req.territory.id),
+    ]);
+    // The posts' map script, told that its points are missions.
+    const messages: Record<string, string> = Object.fromEntries(SCRIPT_MESSAGES.map((k) => [k, t(k)]));
+    messages['posts.kind.offer'] = t('missions.mapKind');
+    messages['map.letterOffer'] = t('missions.mapLetter');
+    messages['map.openPost'] = t('missions.mapOpen');
+    return reply.html(
+      MissionMapPage({
+        page: reply.page(),
+        territory: req.territory,
+        missions: result.missions,
+        messages,
+        urls: {
+          js: app.platform.assets.url('map.js'),
+          css: app.platform.assets.url('map.css'),
+          areas: `/api/v1/areas.geojson?v=${outlines.version}`,
+        },
+      }),
+    );
   });
 
   const renderMission = async (

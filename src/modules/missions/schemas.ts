@@ -123,7 +123,8 @@ export const profileInput = z.object({
   days: manyOf((v) => (WEEKDAYS as readonly string[]).includes(v), 7),
   dayParts: manyOf((v) => (DAY_PARTS as readonly string[]).includes(v), 3),
   domains: manyOf((v) => (DOMAINS as readonly string[]).includes(v), DOMAINS.length),
-  commune: optionalText(120),
+  /** Where the volunteer can help: required, the alerts need a place. */
+  commune: requiredText(120),
   radiusKm: optionalNumber(1, 100).refine((v) => v === null || Number.isInteger(v), 'errors.invalid'),
   remoteOk: checkbox(),
 });

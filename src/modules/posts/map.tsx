@@ -112,7 +112,7 @@ export async function mapRoutes(app: FastifyInstance) {
 }
 
 /** Messages the map's script shows, handed over in a data attribute (the catalogue stays here). */
-const SCRIPT_MESSAGES = [
+export const SCRIPT_MESSAGES = [
   'map.loading',
   'map.countNone',
   'map.countOne',

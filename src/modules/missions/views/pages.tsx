@@ -1216,3 +1216,71 @@ export function MyOrganizationsPage(props: {
     </Layout>
   );
 }
+
+/** `/missions/carte`: the missions on the map (the posts' map script), the list under it. */
+export function MissionMapPage(props: {
+  page: PageContext;
+  territory: {
+    name: string;
+    mapCenterLat: number;
+    mapCenterLon: number;
+    mapZoom: number;
+    bounds: number[] | null;
+    tileUrl: string;
+    tileAttribution: string;
+  };
+  missions: PublicMission[];
+  urls: { js: string; css: string; areas: string };
+  messages: Record<string, string>;
+}) {
+  const { page, territory } = props;
+  return (
+    <Layout page={page} title={m('missions.mapTitle')}>
+      <link rel="stylesheet" href={props.urls.css} />
+      <script src={props.urls.js} defer></script>
+      <div class="page-heading">
+        <h1>{m('missions.mapTitle')}</h1>
+        <p class="lead">{m('missions.mapLead')}</p>
+        <p class="page-heading__actions">
+          <a href="/missions">{m('missions.listTitle')}</a>
+        </p>
+      </div>
+      <div class="map-section">
+        <a class="map-skip" href="#liste-missions">
+          {m('missions.mapSkip')}
+        </a>
+        <div
+          id="carte"
+          class="map"
+          role="region"
+          aria-label={m('missions.mapTitle')}
+          data-map
+          data-center={`${territory.mapCenterLat},${territory.mapCenterLon}`}
+          data-zoom={String(territory.mapZoom)}
+          data-bounds={territory.bounds ? territory.bounds.join(',') : undefined}
+          data-tiles={attributeText(territory.tileUrl)}
+          data-attribution={attributeText(territory.tileAttribution)}
+          data-areas={props.urls.areas}
+          data-posts="/api/v1/missions.geojson"
+          data-list="/missions"
+          data-messages={attributeText(JSON.stringify(props.messages))}
+        >
+          <p class="map__fallback">{m('missions.mapNoScript')}</p>
+        </div>
+        <p class="map-status" role="status" data-map-status></p>
+      </div>
+      <section class="map-list" id="liste-missions" tabindex="-1" aria-labelledby="titre-liste-missions">
+        <h2 id="titre-liste-missions">{m('missions.listTitle')}</h2>
+        {props.missions.length === 0 ? (
+          <p class="empty">{m('missions.noResults')}</p>
+        ) : (
+          <ul class="post-list">
+            {props.missions.map((mi) => (
+              <MissionCard mi={mi} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </Layout>
+  );
+}
