@@ -31,7 +31,13 @@ describe('/api/openapi.json', () => {
     expect(doc.info.version).toBe(pkg.version);
     expect(doc.info.description).toContain('entraide');
     expect(doc.servers?.[0]?.url).toBe(`http://${t.host}`);
-    expect(doc.tags?.map((x) => x.name)).toEqual(['annonces', 'territoire', 'compte', 'technique']);
+    expect(doc.tags?.map((x) => x.name)).toEqual([
+      'annonces',
+      'messages',
+      'territoire',
+      'compte',
+      'technique',
+    ]);
   });
 
   it('documents the API routes, and only them', () => {
@@ -43,6 +49,9 @@ describe('/api/openapi.json', () => {
       '/api/v1/areas',
       '/api/v1/territory',
       '/api/v1/me',
+      '/api/v1/conversations',
+      '/api/v1/conversations/{id}/messages',
+      '/api/v1/posts/{id}/conversations',
       '/api/openapi.json',
       '/healthz',
     ])
@@ -55,7 +64,7 @@ describe('/api/openapi.json', () => {
     expect(paths).not.toContain('/api/docs');
     for (const { path, method, op } of operations()) {
       expect(op.summary, `${method} ${path}`).toBeTruthy();
-      expect(['annonces', 'territoire', 'compte', 'technique']).toContain(op.tags?.[0]);
+      expect(['annonces', 'messages', 'territoire', 'compte', 'technique']).toContain(op.tags?.[0]);
       expect(Object.keys(op.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
     }
   });

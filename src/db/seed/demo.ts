@@ -5,6 +5,7 @@ import { formatPhone } from '../../domain/input.ts';
 import { hashPassword } from '../../modules/accounts/service.ts';
 import * as accountsRepo from '../../modules/accounts/repository.ts';
 import type { Db } from '../client.ts';
+import { seedDemoConversations } from './demo-conversations.ts';
 import { seedDemoPosts } from './demo-posts.ts';
 import { createDepartementTerritory, loadGeodata } from './territory.ts';
 
@@ -83,6 +84,10 @@ export async function seedDemo(db: Db): Promise<DemoInfo> {
       });
     }
     await seedDemoPosts(tx, lozere.id, { passwordHash });
+    await seedDemoConversations(tx, lozere.id, {
+      jeanne: 'jeanne@demo.main-forte.fr',
+      paul: 'paul@demo.main-forte.fr',
+    });
   });
   return { created: true, ...info };
 }
