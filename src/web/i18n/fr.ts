@@ -733,6 +733,7 @@ export const fr = {
   'applications.none': 'Aucune candidature pour le moment.',
   'applications.accept': 'Accepter',
   'applications.decline': 'Refuser',
+  'applications.declineOpen': 'Refuser…',
   'applications.reason': 'Motif',
   'applications.reasonChoose': 'Choisissez un motif',
   'applications.bulkTitle': 'Répondre à plusieurs candidatures',

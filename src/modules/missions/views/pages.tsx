@@ -371,7 +371,11 @@ export function MissionPage(props: {
             {t('missions.by', { name: mi.organization.name })}
           </a>
         </p>
-        {mi.status === 'full' ? <div class="notice notice--warning">{m('missions.fullNotice')}</div> : ''}
+        {mi.status === 'full' && !live && !props.team ? (
+          <div class="notice notice--warning">{m('missions.fullNotice')}</div>
+        ) : (
+          ''
+        )}
         {mi.status === 'closed' || mi.status === 'cancelled' ? (
           <div class="notice notice--warning">{missionStatusLabel(mi.status)}</div>
         ) : (
@@ -935,30 +939,33 @@ export function ApplicationsPage(props: {
                       ''
                     )}
                     {a.status === 'pending' || a.status === 'waitlisted' || a.status === 'accepted' ? (
-                      <PostForm
-                        action={`/candidatures/${a.id}/decision`}
-                        csrfToken={page.csrfToken}
-                        class="inline-form decline-form"
-                      >
-                        <input type="hidden" name="decision" value="decline" />
-                        <label class="field__label" for={`motif-${a.id}`}>
-                          {m('applications.reason')}
-                        </label>
-                        <select class="field__select" id={`motif-${a.id}`} name="reason" required>
-                          {reasons.map((r) => (
-                            <option value={r.value} safe>
-                              {r.label}
-                            </option>
-                          ))}
-                        </select>
-                        <button
-                          type="submit"
-                          class="button button--secondary"
-                          aria-describedby={`nom-${a.id}`}
+                      <details class="decline">
+                        <summary class="link-button">{m('applications.declineOpen')}</summary>
+                        <PostForm
+                          action={`/candidatures/${a.id}/decision`}
+                          csrfToken={page.csrfToken}
+                          class="inline-form decline-form"
                         >
-                          {m('applications.decline')}
-                        </button>
-                      </PostForm>
+                          <input type="hidden" name="decision" value="decline" />
+                          <label class="field__label" for={`motif-${a.id}`}>
+                            {m('applications.reason')}
+                          </label>
+                          <select class="field__select" id={`motif-${a.id}`} name="reason" required>
+                            {reasons.map((r) => (
+                              <option value={r.value} safe>
+                                {r.label}
+                              </option>
+                            ))}
+                          </select>
+                          <button
+                            type="submit"
+                            class="button button--secondary"
+                            aria-describedby={`nom-${a.id}`}
+                          >
+                            {m('applications.decline')}
+                          </button>
+                        </PostForm>
+                      </details>
                     ) : (
                       ''
                     )}
