@@ -297,22 +297,30 @@ export async function listOrganizationMissions(db: Executor, organizationId: str
   }));
 }
 
-/** Locks a slot of a mission for the rest of the transaction (every place change goes through it). */
+/**
+ * Locks a slot of a mission for the rest of the transaction (every place change goes through it).
+ * FOR NO KEY UPDATE, the lock an UPDATE takes: FOR UPDATE would also wait for the key-share locks
+ * that inserting an application puts on its slot, and two applicants would deadlock.
+ */
 export async function lockSlot(db: Executor, missionId: string, slotId: string) {
   const [row] = await queryRows<{ id: string; capacity: number; taken: number }>(
     db,
-    sql`select id, capacity, taken from mission_slot where id = ${slotId}::uuid and mission_id = ${missionId}::uuid for update`,
+    sql`select id, capacity, taken from mission_slot where id = ${slotId}::uuid and mission_id = ${missionId}::uuid for no key update`,
   );
   return row ? { ...row, capacity: Number(row.capacity), taken: Number(row.taken) } : null;
 }
 
-/** Takes one place of a locked slot when one is left; false when it is full. Never exceeds capacity. */
-export async function takePlace(db: Executor, slotId: string): Promise<boolean> {
-  const rows = await queryRows<{ id: string }>(
+/**
+ * Takes one place of a slot when one is left (the UPDATE locks the row until the commit), and
+ * says how many are left; null when it is full. Never exceeds capacity.
+ */
+export async function takePlace(db: Executor, slotId: string): Promise<{ left: number } | null> {
+  const rows = await queryRows<{ left: number }>(
     db,
-    sql`update mission_slot set taken = taken + 1 where id = ${slotId}::uuid and taken < capacity returning id`,
+    sql`update mission_slot set taken = taken + 1 where id = ${slotId}::uuid and taken < capacity
+        returning capacity - taken as "left"`,
   );
-  return rows.length === 1;
+  return rows[0] ? { left: Number(rows[0].left) } : null;
 }
 
 /** Gives back one place of a locked slot. */
