@@ -340,6 +340,29 @@ export async function refreshFull(db: Executor, missionId: string) {
     where id = ${missionId}::uuid`);
 }
 
+/** Raw rows carry timestamps as strings (PGlite and pg differ): Dates for an application's. */
+function applicationDates<
+  T extends {
+    createdAt: Date;
+    waitlistedAt: Date | null;
+    acceptedAt: Date | null;
+    declinedAt: Date | null;
+    withdrawnAt: Date | null;
+    slotStartsAt: Date | null;
+  },
+>(r: T): T {
+  const d = (v: Date | null) => (v === null ? null : new Date(v));
+  return {
+    ...r,
+    createdAt: new Date(r.createdAt),
+    waitlistedAt: d(r.waitlistedAt),
+    acceptedAt: d(r.acceptedAt),
+    declinedAt: d(r.declinedAt),
+    withdrawnAt: d(r.withdrawnAt),
+    slotStartsAt: d(r.slotStartsAt),
+  };
+}
+
 /** A volunteer's live application to a slot, if any. */
 export async function findLiveApplication(db: Executor, slotId: string, accountId: string) {
   const [row] = await db
@@ -439,15 +462,7 @@ export async function listMissionApplications(db: Executor, missionId: string) {
         where ap.mission_id = ${missionId}::uuid
         order by ap.created_at, ap.id`,
   );
-  return rows.map((r) => ({
-    ...r,
-    createdAt: new Date(r.createdAt),
-    waitlistedAt: r.waitlistedAt ? new Date(r.waitlistedAt) : null,
-    acceptedAt: r.acceptedAt ? new Date(r.acceptedAt) : null,
-    declinedAt: r.declinedAt ? new Date(r.declinedAt) : null,
-    withdrawnAt: r.withdrawnAt ? new Date(r.withdrawnAt) : null,
-    slotStartsAt: r.slotStartsAt ? new Date(r.slotStartsAt) : null,
-  }));
+  return rows.map(applicationDates);
 }
 
 /** A volunteer's applications, newest first. */
@@ -470,15 +485,7 @@ export async function listVolunteerApplications(db: Executor, territoryId: strin
         where ap.territory_id = ${territoryId} and ap.volunteer_account_id = ${accountId}
         order by ap.created_at desc limit 200`,
   );
-  return rows.map((r) => ({
-    ...r,
-    createdAt: new Date(r.createdAt),
-    waitlistedAt: r.waitlistedAt ? new Date(r.waitlistedAt) : null,
-    acceptedAt: r.acceptedAt ? new Date(r.acceptedAt) : null,
-    declinedAt: r.declinedAt ? new Date(r.declinedAt) : null,
-    withdrawnAt: r.withdrawnAt ? new Date(r.withdrawnAt) : null,
-    slotStartsAt: r.slotStartsAt ? new Date(r.slotStartsAt) : null,
-  }));
+  return rows.map(applicationDates);
 }
 
 /** Live applications of a mission (to tell them it is cancelled). */

@@ -8,7 +8,13 @@ import {
   type OrganizationRole,
 } from '../../../db/schema.ts';
 import { MISSION_LIMITS as L } from '../../../domain/missions.ts';
-import { CheckboxGroup, fieldErrorsOnly, FormNotice, TextArea } from '../../../web/components/choices.tsx';
+import {
+  CheckboxGroup,
+  fieldErrorsOnly,
+  FormNotice,
+  InputField,
+  TextArea,
+} from '../../../web/components/choices.tsx';
 import {
   attributeText,
   CheckboxField,
@@ -21,7 +27,7 @@ import {
 import { Layout } from '../../../web/components/Layout.tsx';
 import { errorMessage, formatDate, formatDateTime, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
-import { DateInput, TeamSection } from '../../organizations/views/pages.tsx';
+import { DateInput, DomainFilter, TeamSection } from '../../organizations/views/pages.tsx';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import {
   reasonText,
@@ -165,19 +171,7 @@ export function MissionListPage(props: {
               <span>{m('missions.filters')}</span>
             </summary>
             <form method="get" action="/missions" class="filters" aria-label={m('missions.filters')}>
-              <div class="field">
-                <label class="field__label" for="filtre-domaine">
-                  {m('orgs.fieldDomains')}
-                </label>
-                <select class="field__select" id="filtre-domaine" name="domaine">
-                  <option value="">{m('orgs.allDomains')}</option>
-                  {DOMAINS.map((d) => (
-                    <option value={d} selected={s.domain === d}>
-                      {m(`domain.${d}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <DomainFilter value={s.domain ?? ''} />
               <div class="field">
                 <label class="field__label" for="filtre-commune">
                   {m('posts.filterCommune')}
@@ -547,35 +541,8 @@ const missionLabels = (): Record<string, string> => ({
   ),
 });
 
-function SmallInput(props: { form: FormState; name: string; label: string; type: string; min?: string }) {
-  const error = props.form.errors[props.name];
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={`champ-${props.name}`} safe>
-        {props.label}
-      </label>
-      {error ? (
-        <p class="field__error" id={`erreur-${props.name}`}>
-          <span class="visually-hidden">{m('form.errorPrefix')} </span>
-          <span safe>{errorMessage(error)}</span>
-        </p>
-      ) : (
-        ''
-      )}
-      <input
-        class="field__input"
-        type={props.type}
-        min={props.min}
-        inputmode={props.type === 'number' ? 'numeric' : undefined}
-        id={`champ-${props.name}`}
-        name={props.name}
-        value={attributeText(props.form.values[props.name])}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `erreur-${props.name}` : undefined}
-      />
-    </div>
-  );
-}
+const SmallInput = (props: { form: FormState; name: string; label: string; type: string; min?: string }) =>
+  InputField(props);
 
 /** The mission form of a structure. */
 export function MissionFormPage(props: {
