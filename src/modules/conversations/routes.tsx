@@ -264,8 +264,9 @@ export async function conversationsRoutes(app: FastifyInstance) {
       .send(items.html);
   });
 
+  // Open streams would keep the server from closing: end them before it waits for connections.
   const streams = new Set<ServerResponse>();
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const res of streams) res.end();
   });
 
