@@ -544,6 +544,25 @@ const missionLabels = (): Record<string, string> => ({
 const SmallInput = (props: { form: FormState; name: string; label: string; type: string; min?: string }) =>
   InputField(props);
 
+/** One slot of the mission form: day, start, end, places. */
+function SlotRow(props: { form: FormState; n: number }) {
+  const { form, n } = props;
+  return (
+    <div class="form-row form-row--slot">
+      <SmallInput form={form} name={`slotDay${n}`} label={t('missions.slotDayN', { n })} type="date" />
+      <SmallInput form={form} name={`slotStart${n}`} label={m('missions.slotStart')} type="time" />
+      <SmallInput form={form} name={`slotEnd${n}`} label={m('missions.slotEnd')} type="time" />
+      <SmallInput
+        form={form}
+        name={`slotPlaces${n}`}
+        label={m('missions.fieldPlaces')}
+        type="number"
+        min="1"
+      />
+    </div>
+  );
+}
+
 /** The mission form of a structure. */
 export function MissionFormPage(props: {
   page: PageContext;
@@ -556,6 +575,11 @@ export function MissionFormPage(props: {
 }) {
   const { form, page } = props;
   const schedule = form.values.schedule ?? 'date';
+  const moreSlots = Array.from({ length: L.slots - 1 }, (_, i) => i + 2).some((n) =>
+    ['slotDay', 'slotStart', 'slotEnd', 'slotPlaces'].some(
+      (f) => form.values[`${f}${n}`] || form.errors[`${f}${n}`],
+    ),
+  );
   const scheduleError = form.errors.schedule;
   return (
     <Layout page={page} title={m('missions.newTitle')}>
@@ -604,25 +628,14 @@ export function MissionFormPage(props: {
           <fieldset class="field slots">
             <legend class="field__label">{m('missions.slotsTitle')}</legend>
             <p class="field__hint">{m('missions.slotsHint')}</p>
-            {Array.from({ length: L.slots }, (_, i) => i + 1).map((n) => (
-              <div class="form-row form-row--slot">
-                <SmallInput
-                  form={form}
-                  name={`slotDay${n}`}
-                  label={t('missions.slotDayN', { n })}
-                  type="date"
-                />
-                <SmallInput form={form} name={`slotStart${n}`} label={m('missions.slotStart')} type="time" />
-                <SmallInput form={form} name={`slotEnd${n}`} label={m('missions.slotEnd')} type="time" />
-                <SmallInput
-                  form={form}
-                  name={`slotPlaces${n}`}
-                  label={m('missions.fieldPlaces')}
-                  type="number"
-                  min="1"
-                />
-              </div>
-            ))}
+            <SlotRow form={form} n={1} />
+            {/* The other rows fold away (open when one is filled or wrong): without JavaScript too. */}
+            <details class="more-slots" open={moreSlots || undefined}>
+              <summary class="link-button">{m('missions.moreSlots')}</summary>
+              {Array.from({ length: L.slots - 1 }, (_, i) => i + 2).map((n) => (
+                <SlotRow form={form} n={n} />
+              ))}
+            </details>
           </fieldset>
           <fieldset class="field">
             <legend class="field__label">{m('missions.recurrenceTitle')}</legend>
