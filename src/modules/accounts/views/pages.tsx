@@ -200,6 +200,7 @@ export function AccountPage(props: {
           <a href="/compte/benevole">{m('volunteer.title')}</a>
           <a href="/mes-candidatures">{m('nav.myApplications')}</a>
           <a href="/mes-structures">{m('nav.myOrganizations')}</a>
+          {page.viewer?.roles.includes('admin') ? <a href="/admin/structures">{m('orgs.adminTitle')}</a> : ''}
         </nav>
         {page.viewer && !page.viewer.emailVerified ? (
           <div class="notice notice--warning">
