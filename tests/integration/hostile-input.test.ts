@@ -688,6 +688,7 @@ const ROUTES: RouteSpec[] = [
       'apres',
     ],
   },
+  { method: 'GET', url: '/missions/carte', answer: both(OK) },
   {
     method: 'GET',
     url: '/missions/:id',
