@@ -85,8 +85,9 @@ describe('structures and missions, the « Done when » journey', () => {
     // A member declares an association.
     await o
       .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'Structures' })
+      .getByRole('link', { name: 'Missions' })
       .click();
+    await main(o).getByRole('link', { name: 'Structures', exact: true }).click();
     await audit(o, 'missions-01-annuaire');
     await main(o).getByRole('link', { name: 'Déclarer une structure' }).click();
     await o.locator('#champ-name').fill('Les Restos du Gévaudan');
