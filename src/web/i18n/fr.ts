@@ -394,7 +394,7 @@ export const fr = {
   'conversations.moderatorView':
     'Vous lisez cette conversation parce qu’elle a été signalée. Cette lecture est enregistrée dans le journal.',
   'conversations.closedByViewer':
-    'Vous avez bloqué cette personne : vous ne pouvez plus vous écrire. Vous pouvez la débloquer à droite.',
+    'Vous avez bloqué cette personne : vous ne pouvez plus vous écrire. Pour reprendre la conversation, choisissez « Débloquer cette personne ».',
   'conversations.closedForViewer': 'Vous ne pouvez plus écrire dans cette conversation.',
   'conversations.warningTitle': 'Prudence :',
   'conversations.warningAdvice':
@@ -445,7 +445,6 @@ export const fr = {
     'Merci, votre signalement est enregistré. L’équipe de modération va le regarder.',
   'conversations.notificationsTitle': 'Être prévenu par e-mail',
   'conversations.notificationsLabel': 'Quand vous recevez un message',
-  'conversations.notificationsChoose': 'Choisir',
   'conversations.notifications.each': 'Un e-mail à chaque nouveau message (au plus un par quart d’heure)',
   'conversations.notifications.daily': 'Un seul e-mail par jour, avec un résumé',
   'conversations.notifications.none': 'Aucun e-mail',
