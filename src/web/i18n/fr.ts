@@ -389,6 +389,7 @@ export const fr = {
   'conversations.subjectGone': 'Annonce supprimée',
   'conversations.formerMember': 'Ancien membre',
   'conversations.you': 'Vous',
+  'conversations.seen': 'Lu',
   'conversations.messagesLabel': 'Messages de la conversation',
   'conversations.older': 'Voir les messages précédents',
   'conversations.moderatorView':
@@ -443,7 +444,7 @@ export const fr = {
     'Quelque chose vous inquiète ? Dites-le à l’équipe de modération. Elle pourra lire cette conversation pour vous aider.',
   'conversations.reportedFlash':
     'Merci, votre signalement est enregistré. L’équipe de modération va le regarder.',
-  'conversations.notificationsTitle': 'Être prévenu par e-mail',
+  'conversations.notificationsTitle': 'Être prévenu par e‑mail',
   'conversations.notificationsLabel': 'Quand vous recevez un message',
   'conversations.notifications.each': 'Un e-mail à chaque nouveau message (au plus un par quart d’heure)',
   'conversations.notifications.daily': 'Un seul e-mail par jour, avec un résumé',

@@ -256,6 +256,7 @@ export function MessageItems(props: {
               <time datetime={msg.createdAt.toISOString()} safe>
                 {formatDateTime(msg.createdAt)}
               </time>
+              {msg.mine && msg.seen ? <span class="message__seen">{m('conversations.seen')}</span> : ''}
             </p>
             {msg.warnings.length > 0 ? <ScamWarning warnings={msg.warnings} /> : ''}
             <div class="message__body">
