@@ -71,6 +71,7 @@ describe('answering a post', () => {
     expect(form.body).toContain('04 66 00 00 00'); // the territory's help line
 
     const id = await answer(b.client, postId);
+    expect((await b.client.get(`/messages/${id}`)).body).not.toContain('message__seen');
     // Answering again goes to the same conversation.
     const again = await b.client.get(`/annonces/${postId}/repondre`);
     expect(again.statusCode).toBe(303);
@@ -93,8 +94,9 @@ describe('answering a post', () => {
     expect(thread.statusCode).toBe(200);
     expect(thread.body).toContain('Bonjour, je suis intéressée pour samedi.');
     expect(thread.body).toContain('Et aussi pour le pain ?');
-    // Reading clears the unread count.
+    // Reading clears the unread count, and B sees that A has read the messages.
     expect((await a.client.get('/messages')).body).not.toContain('nouveaux messages');
+    expect((await b.client.get(`/messages/${id}`)).body).toContain('<span class="message__seen">Lu</span>');
   });
 
   it('needs a verified email, an open post, and refuses an empty message with the text kept', async () => {

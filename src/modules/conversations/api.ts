@@ -44,6 +44,7 @@ const apiMessage = z.object({
   warnings: z.array(z.enum(SCAM_SIGNALS)).meta({
     description: 'Signaux d’arnaque trouvés dans un message reçu (jamais dans les siens).',
   }),
+  seen: z.boolean().meta({ description: 'Votre message a été lu par les autres participants.' }),
 });
 
 const apiThread = z.object({
@@ -69,6 +70,7 @@ const presentMessage = (x: ThreadMessage): z.output<typeof apiMessage> => ({
   body: x.body,
   createdAt: x.createdAt.toISOString(),
   warnings: [...x.warnings],
+  seen: x.seen,
 });
 
 const presentThread = (th: ThreadView): z.output<typeof apiThread> => ({

@@ -44,6 +44,8 @@ export interface ThreadMessage {
   createdAt: Date;
   /** Scam signals, shown to the recipients only (the sender is not told what was detected). */
   warnings: ScamSignal[];
+  /** The viewer's own message has been read by every other participant (« Lu »). */
+  seen: boolean;
 }
 
 /** Another participant as the viewer sees them: contact details only when they share them. */
@@ -329,18 +331,17 @@ export class ConversationService {
   ): ThreadView {
     const names = new Map(head.participants.map((p) => [p.accountId, publicName(p.displayName)]));
     const me = head.participants.find((p) => p.accountId === viewerId);
-    const others: ThreadParticipant[] = head.participants
-      .filter((p) => p.accountId !== viewerId)
-      .map((p) => ({
-        accountId: p.accountId,
-        name: publicName(p.displayName),
-        // A moderator reading through a report sees what the participants shared with each other
-        // only as « shared »: the details themselves stay between the participants.
-        phone: as === 'participant' && p.phoneSharedAt && p.phone ? p.phone : null,
-        email: as === 'participant' && p.emailSharedAt ? p.email : null,
-        blockedByViewer: p.blockedByViewer,
-        blocksViewer: p.blocksViewer,
-      }));
+    const otherRows = head.participants.filter((p) => p.accountId !== viewerId);
+    const others: ThreadParticipant[] = otherRows.map((p) => ({
+      accountId: p.accountId,
+      name: publicName(p.displayName),
+      // A moderator reading through a report sees what the participants shared with each other
+      // only as « shared »: the details themselves stay between the participants.
+      phone: as === 'participant' && p.phoneSharedAt && p.phone ? p.phone : null,
+      email: as === 'participant' && p.emailSharedAt ? p.email : null,
+      blockedByViewer: p.blockedByViewer,
+      blocksViewer: p.blocksViewer,
+    }));
     const closed =
       as === 'moderator'
         ? 'moderator'
@@ -373,6 +374,10 @@ export class ConversationService {
         body: r.body,
         createdAt: r.createdAt,
         warnings: r.senderAccountId === viewerId ? [] : (r.flags as ScamSignal[]),
+        seen:
+          r.senderAccountId === viewerId &&
+          otherRows.length > 0 &&
+          otherRows.every((p) => p.lastReadAt.getTime() >= r.createdAt.getTime()),
       })),
       olderBefore,
       closed,

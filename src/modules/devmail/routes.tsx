@@ -71,17 +71,20 @@ export async function devMailRoutes(app: FastifyInstance) {
           <dd safe>{formatDateTime(mail.createdAt)}</dd>
         </dl>
         <div class="mail-body">
-          {mail.text.split('\n').map((line) =>
-            /^https?:\/\/\S+$/.test(line) ? (
-              <p>
-                <a href={line} safe>
-                  {line}
-                </a>
-              </p>
-            ) : (
-              <p safe>{line}</p>
-            ),
-          )}
+          {mail.text.split('\n').map((line) => (
+            <p>
+              {/* Links anywhere in a line are clickable, as in a mail client. */}
+              {line.split(/(https?:\/\/\S+)/).map((part, i) =>
+                i % 2 === 1 ? (
+                  <a href={part} safe>
+                    {part}
+                  </a>
+                ) : (
+                  <span safe>{part}</span>
+                ),
+              )}
+            </p>
+          ))}
         </div>
       </Layout>,
     );

@@ -40,10 +40,14 @@ export function enhanceThread(root: Document = document): void {
     append((event as MessageEvent<string>).data);
   });
   // The browser reconnects by itself (sending Last-Event-ID); after repeated failures, a proxy is
-  // probably breaking the stream: switch to polling.
+  // probably breaking the stream, and after an answer that is not a stream (a proxy's 502, a 404
+  // once the session expired) the browser gives up at once: switch to polling in both cases.
   source.addEventListener('error', () => {
     failures++;
-    if (failures >= 3 && source.readyState !== EventSource.OPEN) {
+    if (
+      source.readyState === EventSource.CLOSED ||
+      (failures >= 3 && source.readyState !== EventSource.OPEN)
+    ) {
       source.close();
       void poll();
     }

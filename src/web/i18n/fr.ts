@@ -389,12 +389,13 @@ export const fr = {
   'conversations.subjectGone': 'Annonce supprimée',
   'conversations.formerMember': 'Ancien membre',
   'conversations.you': 'Vous',
+  'conversations.seen': 'Lu',
   'conversations.messagesLabel': 'Messages de la conversation',
   'conversations.older': 'Voir les messages précédents',
   'conversations.moderatorView':
     'Vous lisez cette conversation parce qu’elle a été signalée. Cette lecture est enregistrée dans le journal.',
   'conversations.closedByViewer':
-    'Vous avez bloqué cette personne : vous ne pouvez plus vous écrire. Vous pouvez la débloquer à droite.',
+    'Vous avez bloqué cette personne : vous ne pouvez plus vous écrire. Pour reprendre la conversation, choisissez « Débloquer cette personne ».',
   'conversations.closedForViewer': 'Vous ne pouvez plus écrire dans cette conversation.',
   'conversations.warningTitle': 'Prudence :',
   'conversations.warningAdvice':
@@ -443,9 +444,8 @@ export const fr = {
     'Quelque chose vous inquiète ? Dites-le à l’équipe de modération. Elle pourra lire cette conversation pour vous aider.',
   'conversations.reportedFlash':
     'Merci, votre signalement est enregistré. L’équipe de modération va le regarder.',
-  'conversations.notificationsTitle': 'Être prévenu par e-mail',
+  'conversations.notificationsTitle': 'Être prévenu par e‑mail',
   'conversations.notificationsLabel': 'Quand vous recevez un message',
-  'conversations.notificationsChoose': 'Choisir',
   'conversations.notifications.each': 'Un e-mail à chaque nouveau message (au plus un par quart d’heure)',
   'conversations.notifications.daily': 'Un seul e-mail par jour, avec un résumé',
   'conversations.notifications.none': 'Aucun e-mail',

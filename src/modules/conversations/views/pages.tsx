@@ -7,11 +7,10 @@ import {
   emptyForm,
   FormProblems,
   PostForm,
-  SelectField,
   TextAreaField,
   type FormState,
 } from '../../../web/components/forms.tsx';
-import { formatDateTime, m, t } from '../../../web/i18n/index.ts';
+import { errorMessage, formatDateTime, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
 import type { ThreadMessage, ThreadView } from '../service.ts';
 
@@ -26,7 +25,14 @@ export function SafetyAdvice(props: { page: PageContext; open?: boolean }) {
         <li>{m('conversations.safetyBank')}</li>
         <li>{m('conversations.safetyMeet')}</li>
         <li>{m('conversations.safetyEmergency')}</li>
-        {phone ? <li safe>{t('conversations.safetyHelpline', { phone: formatPhone(phone) })}</li> : ''}
+        {phone ? (
+          // Non-breaking spaces: the number never splits across two lines.
+          <li safe>
+            {t('conversations.safetyHelpline', { phone: formatPhone(phone).replace(/ /g, '\u00a0') })}
+          </li>
+        ) : (
+          ''
+        )}
       </ul>
     </details>
   );
@@ -92,7 +98,7 @@ export function ConversationListPage(props: {
     <Layout page={page} title={m('conversations.listTitle')}>
       <h1>{m('conversations.listTitle')}</h1>
       {props.conversations.length === 0 ? (
-        <div class="panel">
+        <div class="panel conversations-empty">
           <p>{m('conversations.listEmpty')}</p>
           <p>
             <a class="button" href="/annonces">
@@ -139,23 +145,44 @@ export function ConversationListPage(props: {
         <h2 id="notifications-titre">{m('conversations.notificationsTitle')}</h2>
         <FormProblems form={form} labels={{ notifications: m('conversations.notificationsLabel') }} />
         <PostForm action="/messages/notifications" csrfToken={page.csrfToken}>
-          <SelectField
-            form={form}
-            name="notifications"
-            label={m('conversations.notificationsLabel')}
-            required
-            placeholder={m('conversations.notificationsChoose')}
-            options={MESSAGE_NOTIFICATIONS.map((v) => ({
-              value: v,
-              label: m(`conversations.notifications.${v}`),
-            }))}
-          />
+          <NotificationChoice form={form} />
           <button type="submit" class="button button--secondary">
             {m('conversations.notificationsSave')}
           </button>
         </PostForm>
       </section>
     </Layout>
+  );
+}
+
+/** How to be told of new messages: three radio buttons, each label readable in full on a phone. */
+function NotificationChoice(props: { form: FormState }) {
+  const error = props.form.errors.notifications;
+  const current = props.form.values.notifications ?? '';
+  return (
+    <fieldset class={error ? 'field field--error' : 'field'} id="champ-notifications">
+      <legend class="field__label">{m('conversations.notificationsLabel')}</legend>
+      {error ? (
+        <p class="field__error" id="erreur-notifications">
+          <span class="visually-hidden">{m('form.errorPrefix')} </span>
+          <span safe>{errorMessage(error)}</span>
+        </p>
+      ) : (
+        ''
+      )}
+      {MESSAGE_NOTIFICATIONS.map((v) => (
+        <label class="choice choice--large">
+          <input
+            type="radio"
+            name="notifications"
+            value={v}
+            checked={current === v}
+            aria-describedby={error ? 'erreur-notifications' : undefined}
+          />
+          <span>{m(`conversations.notifications.${v}`)}</span>
+        </label>
+      ))}
+    </fieldset>
   );
 }
 
@@ -181,6 +208,32 @@ const EVENT_KEYS_MINE = {
   unshare_email: 'conversations.event.unshareEmailMine',
 } as const;
 
+/** « Prudence : » and why: one reason in the sentence, several as a list (each starts lowercase). */
+function ScamWarning(props: { warnings: ScamSignal[] }) {
+  const reasons = props.warnings.map((w) => m(SIGNAL_KEYS[w]));
+  return (
+    <div class="message__warning" role="note">
+      {reasons.length === 1 ? (
+        <p>
+          <strong>{m('conversations.warningTitle')}</strong> <span>{reasons[0]}</span>
+        </p>
+      ) : (
+        <>
+          <p>
+            <strong>{m('conversations.warningTitle')}</strong>
+          </p>
+          <ul class="message__reasons">
+            {reasons.map((r) => (
+              <li>{r}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p>{m('conversations.warningAdvice')}</p>
+    </div>
+  );
+}
+
 /** Messages of a thread: the page renders them, and so do the live stream and the polling fallback. */
 export function MessageItems(props: {
   conversationId: string;
@@ -203,18 +256,9 @@ export function MessageItems(props: {
               <time datetime={msg.createdAt.toISOString()} safe>
                 {formatDateTime(msg.createdAt)}
               </time>
+              {msg.mine && msg.seen ? <span class="message__seen">{m('conversations.seen')}</span> : ''}
             </p>
-            {msg.warnings.length > 0 ? (
-              <div class="message__warning" role="note">
-                <p>
-                  <strong>{m('conversations.warningTitle')}</strong>{' '}
-                  <span safe>{msg.warnings.map((w) => m(SIGNAL_KEYS[w])).join(' ')}</span>
-                </p>
-                <p>{m('conversations.warningAdvice')}</p>
-              </div>
-            ) : (
-              ''
-            )}
+            {msg.warnings.length > 0 ? <ScamWarning warnings={msg.warnings} /> : ''}
             <div class="message__body">
               {msg.body.split('\n').map((line) => (
                 <p safe>{line}</p>
@@ -284,19 +328,22 @@ export function ThreadPage(props: { page: PageContext; thread: ThreadView; form:
           ) : (
             ''
           )}
-          <ol
-            class="messages"
-            id="fil"
-            role="log"
-            aria-label={m('conversations.messagesLabel')}
-            data-stream={participant ? `/messages/${th.id}/flux` : undefined}
-            data-poll={participant ? `/messages/${th.id}/nouveaux` : undefined}
-            data-last={String(last)}
-          >
-            <MessageItems conversationId={th.id} messages={th.messages} canReport={participant} />
-          </ol>
+          {/* The log role is on a wrapper: on the <ol> itself it would hide the list from
+              assistive technologies (its items would no longer be list items). */}
+          <div class="messages-log" id="fil" role="log" aria-label={m('conversations.messagesLabel')}>
+            <ol
+              class="messages"
+              data-stream={participant ? `/messages/${th.id}/flux` : undefined}
+              data-poll={participant ? `/messages/${th.id}/nouveaux` : undefined}
+              data-last={String(last)}
+            >
+              <MessageItems conversationId={th.id} messages={th.messages} canReport={participant} />
+            </ol>
+          </div>
           <FormProblems form={form} labels={bodyLabels()} />
-          {th.closed === 'blockedByViewer' ? (
+          {th.closed !== null && form.errors._form ? (
+            ''
+          ) : th.closed === 'blockedByViewer' ? (
             <div class="notice notice--warning">{m('conversations.closedByViewer')}</div>
           ) : th.closed === 'blocksViewer' ? (
             <div class="notice notice--warning">{m('conversations.closedForViewer')}</div>
@@ -350,77 +397,99 @@ function ShareForm(props: {
 function ThreadSide(props: { page: PageContext; thread: ThreadView }) {
   const { page, thread: th } = props;
   const sharing = th.others.filter((o) => o.phone || o.email);
+  // Once a block stands, nothing new is shared; what is shared can still be taken back.
+  const open = th.closed === null;
   return (
     <aside class="thread__side" aria-labelledby="coordonnees-titre">
-      <h2 id="coordonnees-titre">{m('conversations.contactTitle')}</h2>
-      {sharing.length === 0 ? (
-        <p>{m('conversations.contactNone')}</p>
-      ) : (
-        <dl class="facts">
-          {sharing.map((o) => (
-            <>
-              <dt safe>{o.name}</dt>
-              <dd>
-                {o.phone ? (
-                  <a class="nowrap" href={`tel:${o.phone}`} safe>
-                    {formatPhone(o.phone)}
-                  </a>
-                ) : (
-                  ''
-                )}
-                {o.phone && o.email ? <br /> : ''}
-                {o.email ? (
-                  <a href={`mailto:${o.email}`} safe>
-                    {o.email}
-                  </a>
-                ) : (
-                  ''
-                )}
-              </dd>
-            </>
-          ))}
-        </dl>
-      )}
-      <h3>{m('conversations.myContactTitle')}</h3>
-      <p class="field__hint">{m('conversations.myContactHint')}</p>
-      <p>{th.me.phoneShared ? m('conversations.phoneShared') : m('conversations.phoneNotShared')}</p>
-      {th.me.hasPhone || th.me.phoneShared ? (
-        <ShareForm
-          page={page}
-          id={th.id}
-          what="telephone"
-          shared={th.me.phoneShared}
-          label={th.me.phoneShared ? m('conversations.stopSharePhone') : m('conversations.sharePhone')}
-        />
-      ) : (
-        <p class="field__hint">
-          <a href="/compte">{m('conversations.addPhone')}</a>
+      <div class="side-block">
+        <h2 id="coordonnees-titre">{m('conversations.contactTitle')}</h2>
+        {sharing.length === 0 ? (
+          <p>{m('conversations.contactNone')}</p>
+        ) : (
+          <dl class="contacts">
+            {sharing.map((o) => (
+              <>
+                <dt safe>{o.name}</dt>
+                <dd>
+                  {o.phone ? (
+                    <a class="contacts__phone nowrap" href={`tel:${o.phone}`} safe>
+                      {formatPhone(o.phone)}
+                    </a>
+                  ) : (
+                    ''
+                  )}
+                  {o.phone && o.email ? <br /> : ''}
+                  {o.email ? (
+                    <a href={`mailto:${o.email}`} safe>
+                      {o.email}
+                    </a>
+                  ) : (
+                    ''
+                  )}
+                </dd>
+              </>
+            ))}
+          </dl>
+        )}
+      </div>
+      <div class="side-block">
+        <h3>{m('conversations.myContactTitle')}</h3>
+        <p class="field__hint">{m('conversations.myContactHint')}</p>
+        <div class="share">
+          <p class="share__state">
+            {th.me.phoneShared ? m('conversations.phoneShared') : m('conversations.phoneNotShared')}
+          </p>
+          {th.me.phoneShared || (open && th.me.hasPhone) ? (
+            <ShareForm
+              page={page}
+              id={th.id}
+              what="telephone"
+              shared={th.me.phoneShared}
+              label={th.me.phoneShared ? m('conversations.stopSharePhone') : m('conversations.sharePhone')}
+            />
+          ) : open ? (
+            <p class="field__hint">
+              <a href="/compte">{m('conversations.addPhone')}</a>
+            </p>
+          ) : (
+            ''
+          )}
+        </div>
+        <div class="share">
+          <p class="share__state">
+            {th.me.emailShared ? m('conversations.emailShared') : m('conversations.emailNotShared')}
+          </p>
+          {th.me.emailShared || open ? (
+            <ShareForm
+              page={page}
+              id={th.id}
+              what="email"
+              shared={th.me.emailShared}
+              label={th.me.emailShared ? m('conversations.stopShareEmail') : m('conversations.shareEmail')}
+            />
+          ) : (
+            ''
+          )}
+        </div>
+      </div>
+      <div class="side-block">
+        <h2>{m('conversations.safetyActions')}</h2>
+        <PostForm
+          action={`/messages/${th.id}/${th.closed === 'blockedByViewer' ? 'debloquer' : 'bloquer'}`}
+          csrfToken={page.csrfToken}
+          class="inline-form"
+        >
+          <button type="submit" class="button button--secondary button--small">
+            {th.closed === 'blockedByViewer' ? m('conversations.unblock') : m('conversations.block')}
+          </button>
+        </PostForm>
+        <p class="field__hint">{m('conversations.blockHint')}</p>
+        <p>
+          <a class="report-link" href={`/messages/${th.id}/signaler`}>
+            {m('conversations.reportConversation')}
+          </a>
         </p>
-      )}
-      <p>{th.me.emailShared ? m('conversations.emailShared') : m('conversations.emailNotShared')}</p>
-      <ShareForm
-        page={page}
-        id={th.id}
-        what="email"
-        shared={th.me.emailShared}
-        label={th.me.emailShared ? m('conversations.stopShareEmail') : m('conversations.shareEmail')}
-      />
-      <h2>{m('conversations.safetyActions')}</h2>
-      <PostForm
-        action={`/messages/${th.id}/${th.closed === 'blockedByViewer' ? 'debloquer' : 'bloquer'}`}
-        csrfToken={page.csrfToken}
-        class="inline-form"
-      >
-        <button type="submit" class="button button--secondary button--small">
-          {th.closed === 'blockedByViewer' ? m('conversations.unblock') : m('conversations.block')}
-        </button>
-      </PostForm>
-      <p class="field__hint">{m('conversations.blockHint')}</p>
-      <p>
-        <a class="report-link" href={`/messages/${th.id}/signaler`}>
-          {m('conversations.reportConversation')}
-        </a>
-      </p>
+      </div>
     </aside>
   );
 }
