@@ -200,7 +200,11 @@ describe('missions and applications', () => {
     const mine0 = await volunteers[0]!.client.get('/mes-candidatures');
     const convo = /href="(\/messages\/[0-9a-f-]{36})"/.exec(mine0.body)?.[1];
     expect(convo, 'conversation link on « Mes candidatures »').toBeTruthy();
-    expect((await s.client.get(convo!)).body).toContain('Disponible !');
+    const thread = await s.client.get(convo!);
+    expect(thread.body).toContain('Disponible !');
+    // The thread names its subject: the mission, with a link to it.
+    expect(thread.body).toContain(`href="/missions/${id}"`);
+    expect(thread.body).not.toContain('Sujet supprimé');
     const reply = await s.client.post(convo!, { body: 'Merci, à samedi !' });
     expect(reply.statusCode).toBeLessThan(400);
     expect((await volunteers[0]!.client.get(convo!)).body).toContain('Merci, à samedi !');

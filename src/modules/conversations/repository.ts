@@ -20,8 +20,19 @@ const unreadCount = (who: SQL | string, readAt: SQL) =>
         where m.conversation_id = c.id and m.kind = 'text' and m.hidden_at is null
           and m.sender_account_id is distinct from ${who} and m.created_at > ${readAt})`;
 
-/** The subject of conversation `c`, as `p` (posts today; missions and cases join here too). */
-const subjectJoin = sql`left join post p on c.subject_type = 'post' and p.id = c.subject_id`;
+/**
+ * The subject of conversation `c`: a post `p`, or a mission `sm` (itself, or through an
+ * application `sa`). `subjectTitle` and `subjectHref` read them.
+ */
+const subjectJoin = sql`left join post p on c.subject_type = 'post' and p.id = c.subject_id
+        left join application sa on c.subject_type = 'application' and sa.id = c.subject_id
+        left join mission sm on sm.id = case
+          when c.subject_type = 'mission' then c.subject_id
+          when c.subject_type = 'application' then sa.mission_id end`;
+const subjectTitle = sql`coalesce(p.title, sm.title)`;
+/** Where the subject is shown on the site (null when it has no public page or is gone). */
+const subjectHref = sql`case when p.id is not null then '/annonces/' || p.id::text
+          when sm.id is not null then '/missions/' || sm.id::text end`;
 
 // SQL only. Every read is scoped to a territory and, for a member, to the conversations they take
 // part in: visibility is decided inside the query, never by filtering rows in memory.
@@ -151,6 +162,7 @@ export interface ThreadHead {
   subjectType: ConversationSubject;
   subjectId: string;
   subjectTitle: string | null;
+  subjectHref: string | null;
   subjectAuthorId: string | null;
   openedByAccountId: string;
   createdAt: Date;
@@ -173,7 +185,7 @@ export async function findThreadHead(
   >(
     db,
     sql`select c.id, c.territory_id as "territoryId", c.subject_type as "subjectType", c.subject_id as "subjectId",
-          p.title as "subjectTitle", p.author_account_id as "subjectAuthorId",
+          ${subjectTitle} as "subjectTitle", ${subjectHref} as "subjectHref", p.author_account_id as "subjectAuthorId",
           c.opened_by_account_id as "openedByAccountId", c.created_at as "createdAt", c.helped_at as "helpedAt",
           cp.account_id as "p_accountId", a.display_name as "p_displayName", a.email as "p_email",
           a.phone as "p_phone", a.created_at as "p_createdAt", cp.last_read_at as "p_lastReadAt",
@@ -199,6 +211,7 @@ export async function findThreadHead(
     subjectType: first.subjectType,
     subjectId: first.subjectId,
     subjectTitle: first.subjectTitle,
+    subjectHref: first.subjectHref,
     subjectAuthorId: first.subjectAuthorId,
     openedByAccountId: first.openedByAccountId,
     createdAt: new Date(first.createdAt),
@@ -313,7 +326,7 @@ export async function listForAccount(
 ): Promise<ConversationListRow[]> {
   const rows = await queryRows<ConversationListRow>(
     db,
-    sql`select c.id, c.subject_type as "subjectType", c.subject_id as "subjectId", p.title as "subjectTitle",
+    sql`select c.id, c.subject_type as "subjectType", c.subject_id as "subjectId", ${subjectTitle} as "subjectTitle",
           c.last_message_at as "lastMessageAt",
           (select string_agg(a.display_name, ', ' order by a.display_name)
              from ${conversationParticipant} o join ${account} a on a.id = o.account_id
@@ -447,7 +460,7 @@ export async function claimUnreadNotices(
           returning cp.conversation_id, cp.account_id, cp.last_read_at
         )
         select cl.conversation_id as "conversationId", cl.account_id as "accountId", a.email,
-          a.display_name as "displayName", c.territory_id as "territoryId", p.title as "subjectTitle",
+          a.display_name as "displayName", c.territory_id as "territoryId", ${subjectTitle} as "subjectTitle",
           (select sa.display_name from ${message} m join ${account} sa on sa.id = m.sender_account_id
             where m.conversation_id = c.id and m.kind = 'text' and m.sender_account_id <> cl.account_id
             order by m.id desc limit 1) as "senderName",
@@ -494,7 +507,7 @@ export async function claimDigests(db: Executor, now: Date, readBy: Date): Promi
           returning a.id, a.email, a.display_name, due.last_digest_at as previous
         )
         select cl.id as "accountId", cl.email, cl.display_name as "displayName", c.territory_id as "territoryId",
-          c.id as "conversationId", p.title as "subjectTitle",
+          c.id as "conversationId", ${subjectTitle} as "subjectTitle",
           ${unreadCount(sql`cl.id`, sql`cp.last_read_at`)} as unread
         from claimed cl
         join ${conversationParticipant} cp on cp.account_id = cl.id

@@ -356,7 +356,7 @@ export class ConversationService {
         type: head.subjectType,
         id: head.subjectId,
         title: head.subjectTitle ?? t('conversations.subjectGone'),
-        href: head.subjectType === 'post' && head.subjectTitle ? `/annonces/${head.subjectId}` : null,
+        href: head.subjectHref,
       },
       access: as,
       me: {

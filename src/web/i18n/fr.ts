@@ -386,7 +386,7 @@ export const fr = {
   'conversations.threadTitle': 'Conversation avec {names}',
   'conversations.about': 'Au sujet de :',
   'conversations.backToList': 'Retour à mes messages',
-  'conversations.subjectGone': 'Annonce supprimée',
+  'conversations.subjectGone': 'Sujet supprimé',
   'conversations.formerMember': 'Ancien membre',
   'conversations.you': 'Vous',
   'conversations.seen': 'Lu',
