@@ -625,6 +625,7 @@ const ROUTES: RouteSpec[] = [
   // Structures, projects, missions and applications (issue 5). Generic garbage only; what the
   // member may not manage (every structure and mission of the fuzzing) is not found.
   { method: 'GET', url: '/structures', answer: both(OK), query: ['domaine', 'categorie', 'commune', 'page'] },
+  { method: 'GET', url: '/structures/carte', answer: both(OK), query: ['domaine', 'categorie', 'commune'] },
   { method: 'GET', url: '/projets', answer: both(OK), query: ['page'] },
   { method: 'GET', url: '/structures/nouvelle', answer: NEEDS_SESSION },
   { method: 'POST', url: '/structures', answer: { anonymous: redirect('/connexion'), member: REFUSED } },
@@ -754,6 +755,12 @@ const ROUTES: RouteSpec[] = [
     ],
   },
   { method: 'GET', url: '/api/v1/missions.geojson', answer: both({ status: 400 }), query: ['bbox'] },
+  {
+    method: 'GET',
+    url: '/api/v1/organizations.geojson',
+    answer: both({ status: 400 }),
+    query: ['bbox', 'domaine', 'categorie', 'commune'],
+  },
   {
     method: 'POST',
     url: '/api/v1/missions/:id/applications',

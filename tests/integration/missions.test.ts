@@ -175,6 +175,76 @@ describe('structures', () => {
   });
 });
 
+describe('the map of structures', () => {
+  it('shows validated structures at their public point only, never a private address or email', async () => {
+    const shown = await validatedStructure('Carte validée');
+    // Kind « autre » may not show its address: even when asked, its point stays approximate.
+    const hidden = await validatedStructure('Carte sans lieu public');
+    // Its exact (private) point is elsewhere than its public one: the map must show the public one.
+    await t.database.db
+      .update(organization)
+      .set({ kind: 'autre', exactLat: 44.6, exactLon: 3.6, publicLat: 44.52, publicLon: 3.5 })
+      .where(eq(organization.id, hidden.id));
+    const pendingOwner = await signedIn();
+    await declare(pendingOwner.client, { name: 'Carte en attente' });
+    const asked = await signedIn();
+    const askedSlug = await declare(asked.client, { name: 'Carte autre', kind: 'autre', showAddress: 'on' });
+
+    const anonymous = new TestClient(t.app, t.host);
+    const res = await anonymous.get('/api/v1/organizations.geojson?bbox=-5,40,10,52');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/geo+json');
+    const body = JSON.parse(res.body) as {
+      features: Array<{ geometry: { coordinates: [number, number] }; properties: Record<string, string> }>;
+    };
+    const placed = body.features.find((f) => f.properties.url === `/structures/${hidden.slug}`);
+    expect(placed?.geometry.coordinates).toEqual([3.5, 44.52]);
+    const mine = body.features.find((f) => f.properties.title === 'Carte validée');
+    expect(mine?.properties).toMatchObject({ category: 'Association', url: `/structures/${shown.slug}` });
+    expect(body.features.some((f) => f.properties.title === 'Carte en attente')).toBe(false);
+    expect(res.body).not.toContain(PRIVATE_ADDRESS);
+    expect(res.body).not.toContain('contact@entraide-mendoise.fr');
+    expect(res.body).not.toContain('@');
+    // Every point is the structure's public point, never its exact (private) one.
+    const rows = await t.database.db.select().from(organization);
+    for (const f of body.features) {
+      const row = rows.find((r) => `/structures/${r.slug}` === f.properties.url)!;
+      expect(row.validatedAt).not.toBeNull();
+      expect(f.geometry.coordinates).toEqual([row.publicLon, row.publicLat]);
+      if (!row.showAddress && row.exactLat !== null)
+        expect([row.publicLat, row.publicLon]).not.toEqual([row.exactLat, row.exactLon]);
+    }
+    // A structure that may not show its address is placed approximately even when it asked to.
+    const autre = rows.find((r) => r.slug === askedSlug)!;
+    expect(autre.showAddress).toBe(false);
+    if (autre.exactLat !== null) expect(autre.publicLat).not.toBe(autre.exactLat);
+
+    // The directory's filters apply; a bad box is refused.
+    const filtered = await anonymous.get(
+      '/api/v1/organizations.geojson?bbox=-5,40,10,52&domaine=garde_enfants',
+    );
+    expect(JSON.parse(filtered.body).features).toEqual([]);
+    expect((await anonymous.get('/api/v1/organizations.geojson?bbox=1,2')).statusCode).toBe(400);
+  });
+
+  it('is a page with the list and the filters, linked from the directory and back', async () => {
+    await validatedStructure('Carte en liste');
+    const anonymous = new TestClient(t.app, t.host);
+    const directory = await anonymous.get('/structures');
+    expect(directory.body).toContain('href="/structures/carte"');
+    const page = await anonymous.get('/structures/carte?domaine=aide_alimentaire_urgence');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Carte en liste');
+    expect(page.body).toContain(
+      'data-posts="/api/v1/organizations.geojson?domaine=aide_alimentaire_urgence"',
+    );
+    expect(page.body).toContain('href="/structures?domaine=aide_alimentaire_urgence"');
+    expect(page.body).not.toContain(PRIVATE_ADDRESS);
+    const none = await anonymous.get('/structures/carte?domaine=garde_enfants');
+    expect(none.body).not.toContain('Carte en liste');
+  });
+});
+
 describe('missions and applications', () => {
   it('fill two places, put the third volunteer on the waiting list, and promote them when a place frees up', async () => {
     const s = await validatedStructure('Banque alimentaire test');

@@ -59,6 +59,7 @@ describe('/api/openapi.json', () => {
       '/api/v1/missions',
       '/api/v1/missions/{id}/applications',
       '/api/v1/missions.geojson',
+      '/api/v1/organizations.geojson',
       '/api/openapi.json',
       '/healthz',
     ])

@@ -335,6 +335,61 @@ export async function missionsApiRoutes(app: FastifyInstance) {
   );
 
   app.get(
+    '/api/v1/organizations.geojson',
+    {
+      ...documentationOnly,
+      schema: {
+        tags: ['structures'],
+        summary: 'Structures sur la carte (GeoJSON)',
+        description:
+          'Les structures validées dans un rectangle, avec les filtres de l’annuaire. Chacune à son point public : ' +
+          'approximatif (la commune), ou l’adresse du lieu qui accueille du public quand la structure a choisi de la montrer. ' +
+          '`title` est son nom, `category` son type, `url` sa page.',
+        querystring: jsonSchema(
+          z.object({
+            bbox: z.string().meta({ description: '`ouest,sud,est,nord` en degrés.' }),
+            domaine: z.enum(DOMAINS).optional().meta({ description: 'Domaine d’action.' }),
+            categorie: s('Type d’aide (son `slug`).'),
+            commune: s('Commune où la structure agit (nom ou code postal).'),
+          }),
+          'input',
+        ),
+        response: { 400: described(apiInvalid, 'Le rectangle ou un filtre ne convient pas.') },
+      },
+    },
+    async (req, reply) => {
+      const query = (req.query ?? {}) as Record<string, unknown>;
+      const bbox = parseBbox(query.bbox);
+      if (!bbox) {
+        const message = t('map.errorBbox');
+        return reply.code(400).send({ error: 'invalid', message, fields: { bbox: message } });
+      }
+      const { domaine, categorie, commune } = query;
+      const parsed = parseInput(directoryQuery, { domaine, categorie, commune });
+      if (!parsed.ok) return sendInvalid(reply, 400, parsed.errors);
+      const rows = await organizations.mapPoints(req.territory.id, parsed.value as DirectoryQuery, bbox);
+      const features = rows.map((r) => ({
+        type: 'Feature' as const,
+        geometry: { type: 'Point' as const, coordinates: [r.lon, r.lat] },
+        properties: {
+          id: r.id,
+          kind: 'offer',
+          title: r.name,
+          category: t(`orgs.kind.${r.kind}`),
+          area: r.areaName,
+          url: `/structures/${r.slug}`,
+        },
+      }));
+      return reply
+        .header('cache-control', 'public, max-age=30')
+        .type('application/geo+json; charset=utf-8')
+        .send(
+          JSON.stringify({ type: 'FeatureCollection', mode: 'points', total: features.length, features }),
+        );
+    },
+  );
+
+  app.get(
     '/api/v1/missions.geojson',
     {
       ...documentationOnly,

@@ -5,7 +5,7 @@ import { publicBase } from '../../platform/openapi.ts';
 import { ErrorPage } from '../../web/components/ErrorPage.tsx';
 import { emptyForm, type FormState } from '../../web/components/forms.tsx';
 import { errorMessage, t } from '../../web/i18n/index.ts';
-import { SCRIPT_MESSAGES } from '../posts/map.tsx';
+import { mapMessages } from '../posts/map.tsx';
 import { inviteInput } from '../organizations/schemas.ts';
 import {
   applyInput,
@@ -63,10 +63,11 @@ export async function missionsRoutes(app: FastifyInstance) {
       app.platform.territories.outlines(req.territory.id),
     ]);
     // The posts' map script, told that its points are missions.
-    const messages: Record<string, string> = Object.fromEntries(SCRIPT_MESSAGES.map((k) => [k, t(k)]));
-    messages['posts.kind.offer'] = t('missions.mapKind');
-    messages['map.letterOffer'] = t('missions.mapLetter');
-    messages['map.openPost'] = t('missions.mapOpen');
+    const messages = mapMessages({
+      'posts.kind.offer': t('missions.mapKind'),
+      'map.letterOffer': t('missions.mapLetter'),
+      'map.openPost': t('missions.mapOpen'),
+    });
     return reply.html(
       MissionMapPage({
         page: reply.page(),

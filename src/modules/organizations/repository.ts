@@ -53,6 +53,33 @@ export async function listDirectory(db: Executor, f: DirectoryFilters) {
   );
 }
 
+/** Validated structures in a box, for the map: their public point only (approximate, or the public building they chose to show). */
+export async function mapDirectory(
+  db: Executor,
+  f: DirectoryFilters,
+  bbox: [number, number, number, number],
+  limit: number,
+) {
+  const [w, s, e, n] = bbox;
+  return queryRows<{
+    id: string;
+    slug: string;
+    name: string;
+    kind: OrganizationRow['kind'];
+    lat: number;
+    lon: number;
+    areaName: string;
+  }>(
+    db,
+    sql`select o.id, o.slug, o.name, o.kind, o.public_lat as lat, o.public_lon as lon, a.name as "areaName"
+        from organization o join area a on a.id = o.area_id
+        where ${directoryConditions(f)}
+          and o.public_lat between ${s}::float8 and ${n}::float8 and o.public_lon between ${w}::float8 and ${e}::float8
+        order by o.name, o.id
+        limit ${limit}`,
+  );
+}
+
 /** How many validated structures match (the directory's « 12 structures »). */
 export async function countDirectory(db: Executor, f: DirectoryFilters): Promise<number> {
   const [row] = await queryRows<{ n: number }>(

@@ -3,12 +3,14 @@ import { formValues, isUuid, parseInput, submittedValues } from '../../domain/fi
 import { emptyForm, type FormState } from '../../web/components/forms.tsx';
 import { ErrorPage } from '../../web/components/ErrorPage.tsx';
 import { t } from '../../web/i18n/index.ts';
+import { mapMessages } from '../posts/map.tsx';
 import { directoryQuery, organizationInput, projectInput, rejectInput } from './schemas.ts';
 import {
   AdminOrganizationsPage,
   DirectoryPage,
   InvitationPage,
   OrganizationFormPage,
+  OrganizationMapPage,
   OrganizationPage,
   ProjectFormPage,
   ProjectsPage,
@@ -42,6 +44,43 @@ export async function organizationsRoutes(app: FastifyInstance) {
         .map((k) => [k, raw[k]!.slice(0, 120)]),
     );
     return reply.html(DirectoryPage({ page: reply.page(), d, raw: keep }));
+  });
+
+  app.get('/structures/carte', async (req, reply) => {
+    const parsed = parseInput(directoryQuery, req.query);
+    const query = parsed.ok
+      ? { ...parsed.value, page: '' }
+      : (parseInput(directoryQuery, {}) as { ok: true; value: never }).value;
+    const [d, outlines] = await Promise.all([
+      organizations.directory(req.territory.id, query),
+      app.platform.territories.outlines(req.territory.id),
+    ]);
+    const raw = submittedValues(req.query);
+    const keep = Object.fromEntries(
+      (['domaine', 'categorie', 'commune'] as const)
+        .filter((k) => raw[k])
+        .map((k) => [k, raw[k]!.slice(0, 120)]),
+    );
+    // The posts' map script, told that its points are structures.
+    const messages = mapMessages({
+      'posts.kind.offer': t('orgs.mapKind'),
+      'map.letterOffer': t('orgs.mapLetter'),
+      'map.openPost': t('orgs.mapOpen'),
+    });
+    return reply.html(
+      OrganizationMapPage({
+        page: reply.page(),
+        territory: req.territory,
+        d,
+        raw: keep,
+        messages,
+        urls: {
+          js: app.platform.assets.url('map.js'),
+          css: app.platform.assets.url('map.css'),
+          areas: `/api/v1/areas.geojson?v=${outlines.version}`,
+        },
+      }),
+    );
   });
 
   const renderForm = async (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {

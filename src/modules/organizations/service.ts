@@ -56,6 +56,9 @@ interface Deps {
   outbox: Outbox;
 }
 
+/** Slugs that are pages under `/structures/` (a structure named « Carte » is `carte-2`). */
+const RESERVED_SLUGS = new Set(['nouvelle', 'invitation', 'carte']);
+
 /** Structures: creation, validation by the territory, team and invitations, directory, projects. */
 export class OrganizationService {
   private readonly places: Places;
@@ -119,8 +122,10 @@ export class OrganizationService {
     if (!covered.ok) return covered;
     const base = slugify(input.name);
     let slug = base;
-    for (let i = 2; await repo.slugTaken(this.db, ctx.territoryId, slug); i++) slug = `${base}-${i}`;
+    for (let i = 2; RESERVED_SLUGS.has(slug) || (await repo.slugTaken(this.db, ctx.territoryId, slug)); i++)
+      slug = `${base}-${i}`;
     const territoryName = await this.territoryName(ctx.territoryId);
+    const showAddress = input.showAddress && mayShowAddress(input.kind as OrganizationKind);
     return transaction(this.db, async (tx, afterCommit) => {
       const created = await repo.insertOrganization(tx, {
         territoryId: ctx.territoryId,
@@ -140,12 +145,13 @@ export class OrganizationService {
         address: place.value.address,
         exactLat: place.value.exactLat,
         exactLon: place.value.exactLon,
-        // A public building shown by choice is placed at its address; otherwise approximately.
+        // A public building shown by choice (and allowed for its kind) is placed at its address;
+        // otherwise approximately, so the public point never gives away a private address.
         publicLat:
-          input.showAddress && place.value.exactLat !== null ? place.value.exactLat : place.value.publicLat,
+          showAddress && place.value.exactLat !== null ? place.value.exactLat : place.value.publicLat,
         publicLon:
-          input.showAddress && place.value.exactLon !== null ? place.value.exactLon : place.value.publicLon,
-        showAddress: input.showAddress && mayShowAddress(input.kind as OrganizationKind),
+          showAddress && place.value.exactLon !== null ? place.value.exactLon : place.value.publicLon,
+        showAddress,
         createdByAccountId: actor.accountId,
       });
       await repo.insertMember(tx, { organizationId: created.id, accountId: actor.accountId, role: 'owner' });
@@ -199,8 +205,8 @@ export class OrganizationService {
     return repo.teamEmails(db, organizationId);
   }
 
-  /** The public directory: validated structures with filters. */
-  async directory(territoryId: string, q: DirectoryQuery) {
+  /** The directory's filters from its query: an unknown category or commune matches nothing. */
+  private async directoryFilters(territoryId: string, q: DirectoryQuery) {
     const { categories, areas } = await this.formOptions(territoryId);
     const problems: Record<string, { key: string }> = {};
     const area = q.commune ? await this.places.resolveCommune(territoryId, q.commune) : null;
@@ -215,6 +221,18 @@ export class OrganizationService {
       limit: DIRECTORY_PAGE_SIZE,
       offset: (page - 1) * DIRECTORY_PAGE_SIZE,
     };
+    return { filters, problems, area, page, categories, areas };
+  }
+
+  /** Validated structures in a box for the map, at their public point (the one their page shows). */
+  async mapPoints(territoryId: string, q: DirectoryQuery, bbox: [number, number, number, number]) {
+    const { filters } = await this.directoryFilters(territoryId, q);
+    return repo.mapDirectory(this.db, filters, bbox, 1000);
+  }
+
+  /** The public directory: validated structures with filters. */
+  async directory(territoryId: string, q: DirectoryQuery) {
+    const { filters, problems, area, page, categories, areas } = await this.directoryFilters(territoryId, q);
     const [rows, total] = await Promise.all([
       repo.listDirectory(this.db, filters),
       repo.countDirectory(this.db, filters),

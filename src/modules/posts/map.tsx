@@ -135,6 +135,67 @@ export const SCRIPT_MESSAGES = [
   'posts.kind.request',
 ] as const satisfies readonly MessageKey[];
 
+/** The script's messages, some of them told what the points are (missions, structures). */
+export function mapMessages(overrides: Partial<Record<MessageKey, string>> = {}): Record<string, string> {
+  return { ...Object.fromEntries(SCRIPT_MESSAGES.map((k) => [k, t(k)])), ...overrides };
+}
+
+/** What the map's points come from, for the map of missions and of structures. */
+export interface MapTerritory {
+  mapCenterLat: number;
+  mapCenterLon: number;
+  mapZoom: number;
+  bounds: number[] | null;
+  tileUrl: string;
+  tileAttribution: string;
+}
+
+/**
+ * The map over a list (missions, structures): the script (`map.ts`) draws the points of `points`
+ * and the communes' outlines; without it, `noScript` says the list below is the way.
+ */
+export function MapSection(props: {
+  territory: MapTerritory;
+  label: string;
+  skipTo: string;
+  skipLabel: string;
+  noScript: string;
+  points: string;
+  list: string;
+  areas: string;
+  messages: Record<string, string>;
+}) {
+  const { territory } = props;
+  return (
+    <div class="map-section">
+      <a class="map-skip" href={attributeText(`#${props.skipTo}`)} safe>
+        {props.skipLabel}
+      </a>
+      <div
+        id="carte"
+        class="map"
+        role="region"
+        aria-label={attributeText(props.label)}
+        data-map
+        data-center={`${territory.mapCenterLat},${territory.mapCenterLon}`}
+        data-zoom={String(territory.mapZoom)}
+        data-bounds={territory.bounds ? territory.bounds.join(',') : undefined}
+        data-tiles={attributeText(territory.tileUrl)}
+        data-attribution={attributeText(territory.tileAttribution)}
+        data-areas={attributeText(props.areas)}
+        data-posts={attributeText(props.points)}
+        data-list={attributeText(props.list)}
+        data-messages={attributeText(JSON.stringify(props.messages))}
+      >
+        <p class="map__fallback" safe>
+          {props.noScript}
+        </p>
+      </div>
+      <p class="map-status" role="status" data-map-status></p>
+    </div>
+  );
+}
+
 function MapPage(props: {
   page: PageContext;
   territory: TerritoryRow;

@@ -220,7 +220,9 @@ function init(container: HTMLElement) {
     const place = el('p', 'map-popup__place', p.area);
     const link = el('a', 'map-popup__link', msg('map.openPost'));
     // The server makes these links; anything else is not followed.
-    link.href = /^\/annonces\/[0-9a-f-]{36}$/i.test(p.url) ? p.url : '/annonces';
+    link.href = /^\/(annonces|missions)\/[0-9a-f-]{36}$|^\/structures\/[a-z0-9-]{1,80}$/i.test(p.url)
+      ? p.url
+      : (data.list ?? '/annonces');
     const linkLine = el('p', 'map-popup__action');
     linkLine.append(link);
     box.append(meta, title, place, linkLine);

@@ -28,6 +28,7 @@ import { Layout } from '../../../web/components/Layout.tsx';
 import { errorMessage, formatDate, formatDateTime, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
 import { DateInput, DomainFilter, TeamSection } from '../../organizations/views/pages.tsx';
+import { MapSection, type MapTerritory } from '../../posts/map.tsx';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import {
   reasonText,
@@ -1207,15 +1208,7 @@ export function MyOrganizationsPage(props: {
 /** `/missions/carte`: the missions on the map (the posts' map script), the list under it. */
 export function MissionMapPage(props: {
   page: PageContext;
-  territory: {
-    name: string;
-    mapCenterLat: number;
-    mapCenterLon: number;
-    mapZoom: number;
-    bounds: number[] | null;
-    tileUrl: string;
-    tileAttribution: string;
-  };
+  territory: MapTerritory;
   missions: PublicMission[];
   urls: { js: string; css: string; areas: string };
   messages: Record<string, string>;
@@ -1232,30 +1225,17 @@ export function MissionMapPage(props: {
           <a href="/missions">{m('missions.listTitle')}</a>
         </p>
       </div>
-      <div class="map-section">
-        <a class="map-skip" href="#liste-missions">
-          {m('missions.mapSkip')}
-        </a>
-        <div
-          id="carte"
-          class="map"
-          role="region"
-          aria-label={m('missions.mapTitle')}
-          data-map
-          data-center={`${territory.mapCenterLat},${territory.mapCenterLon}`}
-          data-zoom={String(territory.mapZoom)}
-          data-bounds={territory.bounds ? territory.bounds.join(',') : undefined}
-          data-tiles={attributeText(territory.tileUrl)}
-          data-attribution={attributeText(territory.tileAttribution)}
-          data-areas={props.urls.areas}
-          data-posts="/api/v1/missions.geojson"
-          data-list="/missions"
-          data-messages={attributeText(JSON.stringify(props.messages))}
-        >
-          <p class="map__fallback">{m('missions.mapNoScript')}</p>
-        </div>
-        <p class="map-status" role="status" data-map-status></p>
-      </div>
+      <MapSection
+        territory={territory}
+        label={t('missions.mapTitle')}
+        skipTo="liste-missions"
+        skipLabel={t('missions.mapSkip')}
+        noScript={t('missions.mapNoScript')}
+        points="/api/v1/missions.geojson"
+        list="/missions"
+        areas={props.urls.areas}
+        messages={props.messages}
+      />
       <section class="map-list" id="liste-missions" tabindex="-1" aria-labelledby="titre-liste-missions">
         <h2 id="titre-liste-missions">{m('missions.listTitle')}</h2>
         {props.missions.length === 0 ? (

@@ -24,6 +24,7 @@ import {
 import { Layout } from '../../../web/components/Layout.tsx';
 import { errorMessage, formatDate, formatNumber, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
+import { MapSection, type MapTerritory } from '../../posts/map.tsx';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import type { OrganizationService, PublicOrganization } from '../service.ts';
 
@@ -344,6 +345,7 @@ export function DirectoryPage(props: { page: PageContext; d: Directory; raw: Rec
   const { d, page, raw } = props;
   const problems = Object.values(d.problems);
   const next = new URLSearchParams({ ...raw, page: String(d.page + 1) }).toString();
+  const query = new URLSearchParams(raw).toString();
   return (
     <Layout page={page} title={m('orgs.directoryTitle')}>
       <div class="page-heading">
@@ -359,51 +361,10 @@ export function DirectoryPage(props: { page: PageContext; d: Directory; raw: Rec
       </div>
       <div class="list-layout">
         <aside class="list-layout__filters">
-          <form method="get" action="/structures" class="filters" aria-label={m('orgs.filters')}>
-            <DomainFilter value={raw.domaine ?? ''} />
-            <div class="field">
-              <label class="field__label" for="filtre-categorie">
-                {m('orgs.fieldCategories')}
-              </label>
-              <select class="field__select" id="filtre-categorie" name="categorie">
-                <option value="">{m('map.filterCategoryAll')}</option>
-                {d.categories.map((c) => (
-                  <option value={c.slug} selected={raw.categorie === c.slug} safe>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label class="field__label" for="filtre-commune">
-                {m('posts.filterCommune')}
-              </label>
-              <p class="field__hint" id="aide-filtre-commune">
-                {m('posts.filterCommuneHint')}
-              </p>
-              <input
-                class="field__input"
-                id="filtre-commune"
-                name="commune"
-                list="liste-communes"
-                value={attributeText(raw.commune)}
-                autocomplete="off"
-                maxlength={120}
-                aria-describedby="aide-filtre-commune"
-              />
-              <datalist id="liste-communes">
-                {d.areas.map((a) => (
-                  <option value={attributeText(a.name)}></option>
-                ))}
-              </datalist>
-            </div>
-            <p class="filters__actions">
-              <button type="submit" class="button">
-                {m('posts.apply')}
-              </button>
-              <a href="/structures">{m('posts.reset')}</a>
-            </p>
-          </form>
+          <DirectoryFilterForm action="/structures" d={d} raw={raw} />
+          <p>
+            <a href={attributeText(`/structures/carte${query ? `?${query}` : ''}`)}>{m('orgs.mapLink')}</a>
+          </p>
           <p>
             <a href="/missions/carte">{m('missions.mapLink')}</a>
           </p>
@@ -441,6 +402,130 @@ export function DirectoryPage(props: { page: PageContext; d: Directory; raw: Rec
           )}
         </section>
       </div>
+    </Layout>
+  );
+}
+
+/** The directory's filters (a GET form), on the list and on its map. */
+function DirectoryFilterForm(props: { action: string; d: Directory; raw: Record<string, string> }) {
+  const { d, raw } = props;
+  return (
+    <form method="get" action={props.action} class="filters" aria-label={m('orgs.filters')}>
+      <DomainFilter value={raw.domaine ?? ''} />
+      <div class="field">
+        <label class="field__label" for="filtre-categorie">
+          {m('orgs.fieldCategories')}
+        </label>
+        <select class="field__select" id="filtre-categorie" name="categorie">
+          <option value="">{m('map.filterCategoryAll')}</option>
+          {d.categories.map((c) => (
+            <option value={c.slug} selected={raw.categorie === c.slug} safe>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label class="field__label" for="filtre-commune">
+          {m('posts.filterCommune')}
+        </label>
+        <p class="field__hint" id="aide-filtre-commune">
+          {m('posts.filterCommuneHint')}
+        </p>
+        <input
+          class="field__input"
+          id="filtre-commune"
+          name="commune"
+          list="liste-communes"
+          value={attributeText(raw.commune)}
+          autocomplete="off"
+          maxlength={120}
+          aria-describedby="aide-filtre-commune"
+        />
+        <datalist id="liste-communes">
+          {d.areas.map((a) => (
+            <option value={attributeText(a.name)}></option>
+          ))}
+        </datalist>
+      </div>
+      <p class="filters__actions">
+        <button type="submit" class="button">
+          {m('posts.apply')}
+        </button>
+        <a href={props.action}>{m('posts.reset')}</a>
+      </p>
+    </form>
+  );
+}
+
+/** The directory on a map (the same filters): the list under it is the page without JavaScript. */
+export function OrganizationMapPage(props: {
+  page: PageContext;
+  territory: MapTerritory;
+  d: Directory;
+  raw: Record<string, string>;
+  urls: { js: string; css: string; areas: string };
+  messages: Record<string, string>;
+}) {
+  const { page, d, raw } = props;
+  const problems = Object.values(d.problems);
+  const query = new URLSearchParams(raw).toString();
+  const suffix = query ? `?${query}` : '';
+  return (
+    <Layout page={page} title={m('orgs.mapTitle')}>
+      <link rel="stylesheet" href={props.urls.css} />
+      <script src={props.urls.js} defer></script>
+      <div class="page-heading">
+        <h1>{m('orgs.mapTitle')}</h1>
+        <p class="lead">{m('orgs.mapLead')}</p>
+        <p class="page-heading__actions">
+          <a href={attributeText(`/structures${suffix}`)}>{m('orgs.mapBackToList')}</a>
+        </p>
+      </div>
+      <DirectoryFilterForm action="/structures/carte" d={d} raw={raw} />
+      {problems.length > 0 ? (
+        <div class="notice notice--warning" role="status">
+          {problems.map((e) => (
+            <p safe>{errorMessage(e)}</p>
+          ))}
+        </div>
+      ) : (
+        ''
+      )}
+      <MapSection
+        territory={props.territory}
+        label={t('orgs.mapTitle')}
+        skipTo="liste-structures"
+        skipLabel={t('orgs.mapSkip')}
+        noScript={t('orgs.mapNoScript')}
+        points={`/api/v1/organizations.geojson${suffix}`}
+        list={`/structures${suffix}`}
+        areas={props.urls.areas}
+        messages={props.messages}
+      />
+      <section class="map-list" id="liste-structures" tabindex="-1" aria-labelledby="titre-liste-structures">
+        <h2 id="titre-liste-structures" safe>
+          {t('orgs.count', { count: formatNumber(d.total) })}
+        </h2>
+        {d.organizations.length === 0 ? (
+          <p class="empty">{m('orgs.noResults')}</p>
+        ) : (
+          <ul class="post-list">
+            {d.organizations.map((o) => (
+              <OrganizationCard o={o} />
+            ))}
+          </ul>
+        )}
+        {d.hasNext ? (
+          <p>
+            <a class="button button--secondary" href={attributeText(`/structures${suffix}`)}>
+              {m('orgs.mapListAll')}
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
+      </section>
     </Layout>
   );
 }
