@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../../db/client.ts';
+import { queryRows as rawRows, type Executor } from '../../db/client.ts';
 import {
   beneficiary,
   caseAssignment,
@@ -24,6 +24,22 @@ export type NewCase = typeof helpCase.$inferInsert;
 export type AssignmentRow = typeof caseAssignment.$inferSelect;
 
 // Every query here is scoped to a territory: a case id from another territory finds nothing.
+
+/**
+ * Rows of a raw query with their types restored: drivers answer timestamps and bigints as
+ * strings (differently on PGlite and PostgreSQL), so `*At` fields become dates and `number` a number.
+ */
+async function queryRows<T>(db: Executor, query: ReturnType<typeof sql>): Promise<T[]> {
+  const rows = await rawRows<Record<string, unknown>>(db, query);
+  for (const row of rows)
+    for (const [key, value] of Object.entries(row)) {
+      if (value === null || value === undefined) continue;
+      if (key.endsWith('At') && !(value instanceof Date)) row[key] = new Date(value as string);
+      else if ((key === 'number' || (key === 'id' && typeof value !== 'string')) && typeof value !== 'number')
+        row[key] = Number(value);
+    }
+  return rows as T[];
+}
 
 export async function insertBeneficiary(db: Executor, values: NewBeneficiary): Promise<BeneficiaryRow> {
   const [row] = await db.insert(beneficiary).values(values).returning();
