@@ -178,4 +178,3 @@ describe('structures and missions, the « Done when » journey', () => {
     await screenshot(p, 'missions-15-carte-mobile');
   });
 });
-

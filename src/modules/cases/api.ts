@@ -85,7 +85,7 @@ export async function casesApiRoutes(app: FastifyInstance) {
     },
     async (req, reply) => {
       const token = await cases.authenticate(req.territory.id, req.headers.authorization);
-      if (!token) return reply.code(401).send({ ...unauthorized, message: t('api.caseKeyRequired') });
+      if (!token) return reply.code(401).send({ ...unauthorized, message: t('errors.caseKeyRequired') });
       const items = await cases.apiList(req.territory.id, token.organizationId);
       return reply.header('cache-control', 'no-store').send({ items: items.map(presentApiCase) });
     },
@@ -122,7 +122,7 @@ export async function casesApiRoutes(app: FastifyInstance) {
     },
     async (req, reply) => {
       const token = await cases.authenticate(req.territory.id, req.headers.authorization);
-      if (!token) return reply.code(401).send({ ...unauthorized, message: t('api.caseKeyRequired') });
+      if (!token) return reply.code(401).send({ ...unauthorized, message: t('errors.caseKeyRequired') });
       if (!isUuid(req.params.id))
         return reply.code(404).send({ error: 'not_found', message: t('api.caseNotFound') });
       const parsed = parseInput(apiStatusInput, req.body);

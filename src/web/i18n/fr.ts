@@ -1093,7 +1093,7 @@ export const fr = {
   'cases.apiCreate': 'Créer une clé',
   'cases.apiRevoke': 'Révoquer',
   'cases.apiTokenInfo': 'créée le {created}, dernière utilisation : {used}',
-  'api.caseKeyRequired': 'Donnez la clé API de votre structure (en-tête Authorization: Bearer).',
+  'errors.caseKeyRequired': 'Donnez la clé API de votre structure (en-tête Authorization: Bearer).',
   'api.caseNotFound': 'Cette demande n’existe pas ou n’est pas confiée à votre structure.',
   'errors.caseKnown': 'Cette personne est peut-être déjà connue : choisissez ci-dessous avant d’enregistrer.',
   'errors.caseStep': 'Cette action n’est plus possible pour cette demande.',

@@ -105,8 +105,7 @@ export function QueuePage(props: { page: PageContext; queue: Queue; filters: Rec
                   <span safe>{c.name}</span>
                 </a>{' '}
                 <span class="muted" safe>
-                  {formatDateTime(c.callbackAt)}
-                  {c.callbackNote ? ` — ${c.callbackNote}` : ''}
+                  {`${formatDateTime(c.callbackAt)}${c.callbackNote ? ` — ${c.callbackNote}` : ''}`}
                 </span>
               </li>
             ))}
@@ -251,7 +250,7 @@ export function DuplicateNotice(props: { duplicates: Duplicates; form?: FormStat
             <li>
               <span safe>{d.name}</span>
               {d.areaName ? <span safe>{` (${d.areaName})`}</span> : ''}
-              {d.samePhone ? <span>{` — ${m('cases.knownSamePhone')}`}</span> : ''}
+              {d.samePhone ? <span safe>{` — ${m('cases.knownSamePhone')}`}</span> : ''}
               {d.openCases.length > 0 ? (
                 <>
                   {' — '}
@@ -262,7 +261,7 @@ export function DuplicateNotice(props: { duplicates: Duplicates; form?: FormStat
                   ))}
                 </>
               ) : (
-                <span>{` — ${m('cases.knownNoOpenCase')}`}</span>
+                <span safe>{` — ${m('cases.knownNoOpenCase')}`}</span>
               )}
             </li>
           ))}
