@@ -57,14 +57,14 @@ async function member(name: string) {
 }
 
 /** Opens the SSE stream of a conversation on the listening instance; collects its events. */
-function openStream(client: TestClient, conversationId: string, after = 0) {
+function openStream(client: TestClient, conversationId: string, after = 0, onPort = port) {
   const events: Array<{ id: string; data: string }> = [];
   const waiters: Array<() => void> = [];
   let status = 0;
   let contentType = '';
   const req = http.get({
     host: '127.0.0.1',
-    port,
+    port: onPort,
     path: `/messages/${conversationId}/flux?apres=${after}`,
     headers: {
       host: t.host,
@@ -173,6 +173,34 @@ describe(`live messages (${testDbKind() === 'postgres' ? 'two instances on Postg
     await intruder.opened;
     expect(intruder.status).toBe(404);
     intruder.close();
+  });
+
+  it('closes the server at once while a stream is open', async () => {
+    const a = await member('Aude Ferme');
+    const b = await member('Bob Ferme');
+    const postRes = await a.post('/annonces', {
+      kind: 'offer',
+      categoryId: (await t.app.platform.territories.categories(t.territory.id))[0]!.id,
+      title: 'Arrosage des plantes',
+      description: 'Pendant vos vacances.',
+      commune: 'Mende',
+    });
+    const postId = postRes.headers.location!.split('/').pop()!;
+    const opened = await b.post(`/annonces/${postId}/repondre`, { body: 'Bonjour' });
+    const id = opened.headers.location!.split('/').pop()!.split('#')[0]!;
+    // Another instance on the same database, listening on its own port.
+    const other = await buildApp({
+      env: loadEnv({ MAIN_FORTE_MODE: 'test', LOG_LEVEL: 'silent' }),
+      database: t.database,
+    });
+    await other.listen({ port: 0, host: '127.0.0.1' });
+    const stream = openStream(b, id, 0, (other.server.address() as AddressInfo).port);
+    await stream.opened;
+    await stream.waitFor('Bonjour');
+    const started = Date.now();
+    await other.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    stream.close();
   });
 
   it('serves the polling fallback with only what is new', async () => {

@@ -35,6 +35,8 @@ describe('/api/openapi.json', () => {
       'annonces',
       'messages',
       'territoire',
+      'structures',
+      'missions',
       'compte',
       'technique',
     ]);
@@ -52,6 +54,11 @@ describe('/api/openapi.json', () => {
       '/api/v1/conversations',
       '/api/v1/conversations/{id}/messages',
       '/api/v1/posts/{id}/conversations',
+      '/api/v1/organizations',
+      '/api/v1/organizations/{slug}',
+      '/api/v1/missions',
+      '/api/v1/missions/{id}/applications',
+      '/api/v1/missions.geojson',
       '/api/openapi.json',
       '/healthz',
     ])
@@ -64,7 +71,15 @@ describe('/api/openapi.json', () => {
     expect(paths).not.toContain('/api/docs');
     for (const { path, method, op } of operations()) {
       expect(op.summary, `${method} ${path}`).toBeTruthy();
-      expect(['annonces', 'messages', 'territoire', 'compte', 'technique']).toContain(op.tags?.[0]);
+      expect([
+        'annonces',
+        'messages',
+        'territoire',
+        'structures',
+        'missions',
+        'compte',
+        'technique',
+      ]).toContain(op.tags?.[0]);
       expect(Object.keys(op.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
     }
   });

@@ -7,6 +7,7 @@ import * as accountsRepo from '../../modules/accounts/repository.ts';
 import type { Db } from '../client.ts';
 import { seedDemoCases } from './demo-cases.ts';
 import { seedDemoConversations } from './demo-conversations.ts';
+import { seedDemoOrganizations } from './demo-organizations.ts';
 import { seedDemoPosts } from './demo-posts.ts';
 import { createDepartementTerritory, loadGeodata } from './territory.ts';
 
@@ -40,6 +41,13 @@ export const DEMO_ACCOUNTS: ReadonlyArray<{
   },
   { email: 'jeanne@demo.main-forte.fr', displayName: 'Jeanne M.', roles: ['member'], area: '48095' },
   { email: 'paul@demo.main-forte.fr', displayName: 'Paul R.', roles: ['member'], area: '48092' },
+  // Owner of the demo's structures (associations, CCAS, EHPAD, commune) and their missions.
+  {
+    email: 'association@demo.main-forte.fr',
+    displayName: 'Hélène B. (structures)',
+    roles: ['member'],
+    area: '48095',
+  },
 ];
 
 export interface DemoInfo {
@@ -85,6 +93,7 @@ export async function seedDemo(db: Db): Promise<DemoInfo> {
       });
     }
     await seedDemoPosts(tx, lozere.id, { passwordHash });
+    await seedDemoOrganizations(tx, lozere.id, 'association@demo.main-forte.fr');
     await seedDemoConversations(tx, lozere.id, {
       jeanne: 'jeanne@demo.main-forte.fr',
       paul: 'paul@demo.main-forte.fr',

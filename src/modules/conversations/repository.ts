@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import {
   account,
@@ -10,6 +10,18 @@ import {
   type MessageKind,
   type MessageNotifications,
 } from '../../db/schema.ts';
+
+/**
+ * The number of text messages of conversation `c` (the alias every query below uses) that `who`
+ * did not write and that arrived after `readAt`; messages hidden by moderation do not count.
+ */
+const unreadCount = (who: SQL | string, readAt: SQL) =>
+  sql`(select count(*)::int from ${message} m
+        where m.conversation_id = c.id and m.kind = 'text' and m.hidden_at is null
+          and m.sender_account_id is distinct from ${who} and m.created_at > ${readAt})`;
+
+/** The subject of conversation `c`, as `p` (posts today; missions and cases join here too). */
+const subjectJoin = sql`left join post p on c.subject_type = 'post' and p.id = c.subject_id`;
 
 // SQL only. Every read is scoped to a territory and, for a member, to the conversations they take
 // part in: visibility is decided inside the query, never by filtering rows in memory.
@@ -175,7 +187,7 @@ export async function findThreadHead(
         from ${conversation} c
         join ${conversationParticipant} cp on cp.conversation_id = c.id
         join ${account} a on a.id = cp.account_id
-        left join post p on c.subject_type = 'post' and p.id = c.subject_id
+        ${subjectJoin}
         where c.id = ${conversationId} and c.territory_id = ${territoryId}
         order by cp.created_at, cp.account_id`,
   );
@@ -306,16 +318,13 @@ export async function listForAccount(
           (select string_agg(a.display_name, ', ' order by a.display_name)
              from ${conversationParticipant} o join ${account} a on a.id = o.account_id
             where o.conversation_id = c.id and o.account_id <> ${accountId}) as others,
-          (select count(*)::int from ${message} m
-            where m.conversation_id = c.id and m.kind = 'text' and m.hidden_at is null
-              and m.created_at > me.last_read_at
-              and m.sender_account_id is distinct from ${accountId}) as unread,
+          ${unreadCount(accountId, sql`me.last_read_at`)} as unread,
           (select m.body from ${message} m
             where m.conversation_id = c.id and m.kind = 'text' and m.hidden_at is null
             order by m.id desc limit 1) as "lastBody"
         from ${conversationParticipant} me
         join ${conversation} c on c.id = me.conversation_id
-        left join post p on c.subject_type = 'post' and p.id = c.subject_id
+        ${subjectJoin}
         where me.account_id = ${accountId} and c.territory_id = ${territoryId}
         order by c.last_message_at desc, c.id desc
         limit ${limit}`,
@@ -442,13 +451,11 @@ export async function claimUnreadNotices(
           (select sa.display_name from ${message} m join ${account} sa on sa.id = m.sender_account_id
             where m.conversation_id = c.id and m.kind = 'text' and m.sender_account_id <> cl.account_id
             order by m.id desc limit 1) as "senderName",
-          (select count(*)::int from ${message} m
-            where m.conversation_id = c.id and m.kind = 'text' and m.hidden_at is null
-              and m.sender_account_id is distinct from cl.account_id and m.created_at > cl.last_read_at) as unread
+          ${unreadCount(sql`cl.account_id`, sql`cl.last_read_at`)} as unread
         from claimed cl
         join ${conversation} c on c.id = cl.conversation_id
         join ${account} a on a.id = cl.account_id
-        left join post p on c.subject_type = 'post' and p.id = c.subject_id`,
+        ${subjectJoin}`,
   );
 }
 
@@ -488,13 +495,11 @@ export async function claimDigests(db: Executor, now: Date, readBy: Date): Promi
         )
         select cl.id as "accountId", cl.email, cl.display_name as "displayName", c.territory_id as "territoryId",
           c.id as "conversationId", p.title as "subjectTitle",
-          (select count(*)::int from ${message} m
-            where m.conversation_id = c.id and m.kind = 'text' and m.hidden_at is null
-              and m.sender_account_id is distinct from cl.id and m.created_at > cp.last_read_at) as unread
+          ${unreadCount(sql`cl.id`, sql`cp.last_read_at`)} as unread
         from claimed cl
         join ${conversationParticipant} cp on cp.account_id = cl.id
         join ${conversation} c on c.id = cp.conversation_id
-        left join post p on c.subject_type = 'post' and p.id = c.subject_id
+        ${subjectJoin}
         where c.last_message_at > cp.last_read_at
           and c.last_message_at > coalesce(cl.previous, '-infinity'::timestamptz)
         order by cl.id, c.last_message_at desc`,

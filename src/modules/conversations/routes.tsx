@@ -264,8 +264,9 @@ export async function conversationsRoutes(app: FastifyInstance) {
       .send(items.html);
   });
 
+  // Open streams would keep the server from closing: end them before it waits for connections.
   const streams = new Set<ServerResponse>();
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const res of streams) res.end();
   });
 
@@ -335,17 +336,19 @@ export async function conversationsRoutes(app: FastifyInstance) {
 
   // --- Unsubscribing from a mail, without signing in ------------------------------------------------
 
+  const badToken = (reply: FastifyReply) =>
+    reply.html(
+      MessagePage({
+        page: reply.page(),
+        title: m('conversations.unsubscribeTitle'),
+        text: m('errors.tokenInvalid'),
+      }),
+      400,
+    );
+
   app.get('/notifications/desabonnement', async (req, reply) => {
     const token = (req.query as Record<string, unknown>).jeton;
-    if (!conversations.unsubscribeAccount(token))
-      return reply.html(
-        MessagePage({
-          page: reply.page(),
-          title: m('conversations.unsubscribeTitle'),
-          text: m('errors.tokenInvalid'),
-        }),
-        400,
-      );
+    if (!conversations.unsubscribeAccount(token)) return badToken(reply);
     return reply.html(UnsubscribePage({ page: reply.page(), token: String(token), done: false }));
   });
 
@@ -354,15 +357,7 @@ export async function conversationsRoutes(app: FastifyInstance) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const query = req.query as Record<string, unknown>;
     const done = await conversations.unsubscribe(req.ctx(), body.jeton ?? query.jeton);
-    if (!done)
-      return reply.html(
-        MessagePage({
-          page: reply.page(),
-          title: m('conversations.unsubscribeTitle'),
-          text: m('errors.tokenInvalid'),
-        }),
-        400,
-      );
+    if (!done) return badToken(reply);
     return reply.html(UnsubscribePage({ page: reply.page(), token: '', done: true }));
   });
 }

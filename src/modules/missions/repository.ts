@@ -297,22 +297,30 @@ export async function listOrganizationMissions(db: Executor, organizationId: str
   }));
 }
 
-/** Locks a slot of a mission for the rest of the transaction (every place change goes through it). */
+/**
+ * Locks a slot of a mission for the rest of the transaction (every place change goes through it).
+ * FOR NO KEY UPDATE, the lock an UPDATE takes: FOR UPDATE would also wait for the key-share locks
+ * that inserting an application puts on its slot, and two applicants would deadlock.
+ */
 export async function lockSlot(db: Executor, missionId: string, slotId: string) {
   const [row] = await queryRows<{ id: string; capacity: number; taken: number }>(
     db,
-    sql`select id, capacity, taken from mission_slot where id = ${slotId}::uuid and mission_id = ${missionId}::uuid for update`,
+    sql`select id, capacity, taken from mission_slot where id = ${slotId}::uuid and mission_id = ${missionId}::uuid for no key update`,
   );
   return row ? { ...row, capacity: Number(row.capacity), taken: Number(row.taken) } : null;
 }
 
-/** Takes one place of a locked slot when one is left; false when it is full. Never exceeds capacity. */
-export async function takePlace(db: Executor, slotId: string): Promise<boolean> {
-  const rows = await queryRows<{ id: string }>(
+/**
+ * Takes one place of a slot when one is left (the UPDATE locks the row until the commit), and
+ * says how many are left; null when it is full. Never exceeds capacity.
+ */
+export async function takePlace(db: Executor, slotId: string): Promise<{ left: number } | null> {
+  const rows = await queryRows<{ left: number }>(
     db,
-    sql`update mission_slot set taken = taken + 1 where id = ${slotId}::uuid and taken < capacity returning id`,
+    sql`update mission_slot set taken = taken + 1 where id = ${slotId}::uuid and taken < capacity
+        returning capacity - taken as "left"`,
   );
-  return rows.length === 1;
+  return rows[0] ? { left: Number(rows[0].left) } : null;
 }
 
 /** Gives back one place of a locked slot. */
@@ -330,6 +338,29 @@ export async function refreshFull(db: Executor, missionId: string) {
           then 'open' else 'full' end)
         else status end
     where id = ${missionId}::uuid`);
+}
+
+/** Raw rows carry timestamps as strings (PGlite and pg differ): Dates for an application's. */
+function applicationDates<
+  T extends {
+    createdAt: Date;
+    waitlistedAt: Date | null;
+    acceptedAt: Date | null;
+    declinedAt: Date | null;
+    withdrawnAt: Date | null;
+    slotStartsAt: Date | null;
+  },
+>(r: T): T {
+  const d = (v: Date | null) => (v === null ? null : new Date(v));
+  return {
+    ...r,
+    createdAt: new Date(r.createdAt),
+    waitlistedAt: d(r.waitlistedAt),
+    acceptedAt: d(r.acceptedAt),
+    declinedAt: d(r.declinedAt),
+    withdrawnAt: d(r.withdrawnAt),
+    slotStartsAt: d(r.slotStartsAt),
+  };
 }
 
 /** A volunteer's live application to a slot, if any. */
@@ -431,15 +462,7 @@ export async function listMissionApplications(db: Executor, missionId: string) {
         where ap.mission_id = ${missionId}::uuid
         order by ap.created_at, ap.id`,
   );
-  return rows.map((r) => ({
-    ...r,
-    createdAt: new Date(r.createdAt),
-    waitlistedAt: r.waitlistedAt ? new Date(r.waitlistedAt) : null,
-    acceptedAt: r.acceptedAt ? new Date(r.acceptedAt) : null,
-    declinedAt: r.declinedAt ? new Date(r.declinedAt) : null,
-    withdrawnAt: r.withdrawnAt ? new Date(r.withdrawnAt) : null,
-    slotStartsAt: r.slotStartsAt ? new Date(r.slotStartsAt) : null,
-  }));
+  return rows.map(applicationDates);
 }
 
 /** A volunteer's applications, newest first. */
@@ -462,15 +485,7 @@ export async function listVolunteerApplications(db: Executor, territoryId: strin
         where ap.territory_id = ${territoryId} and ap.volunteer_account_id = ${accountId}
         order by ap.created_at desc limit 200`,
   );
-  return rows.map((r) => ({
-    ...r,
-    createdAt: new Date(r.createdAt),
-    waitlistedAt: r.waitlistedAt ? new Date(r.waitlistedAt) : null,
-    acceptedAt: r.acceptedAt ? new Date(r.acceptedAt) : null,
-    declinedAt: r.declinedAt ? new Date(r.declinedAt) : null,
-    withdrawnAt: r.withdrawnAt ? new Date(r.withdrawnAt) : null,
-    slotStartsAt: r.slotStartsAt ? new Date(r.slotStartsAt) : null,
-  }));
+  return rows.map(applicationDates);
 }
 
 /** Live applications of a mission (to tell them it is cancelled). */

@@ -395,22 +395,18 @@ export class MissionService {
     let result: Result<{ id: string; status: ApplicationStatus }>;
     try {
       result = await transaction(this.db, async (tx, afterCommit) => {
-        const locked = await repo.lockSlot(tx, missionId, slot.id);
-        if (!locked) return fail('slotId', 'errors.choice');
+        // Everything that does not depend on a place being left comes first, so that the slot's
+        // row lock (taken below, held until the commit) covers as little work as possible.
         if (await repo.findLiveApplication(tx, slot.id, actor.accountId))
           return fail('_form', 'errors.alreadyApplied');
-        const placed = await repo.takePlace(tx, slot.id);
         const created = await repo.insertApplication(tx, {
           territoryId: ctx.territoryId,
           missionId,
           slotId: slot.id,
           volunteerAccountId: actor.accountId,
           message: input.message,
-          waitlistedAt: placed ? null : new Date(),
+          waitlistedAt: new Date(),
         });
-        if (placed) await repo.refreshFull(tx, missionId);
-        const status: ApplicationStatus = placed ? 'pending' : 'waitlisted';
-        await audit(tx, ctx, 'application.create', { type: 'application', id: created.id }, { status });
         const vars = { title: row.title, name: row.organizationName, volunteer: volunteer.displayName };
         for (const member of team)
           await this.mail(
@@ -421,11 +417,23 @@ export class MissionService {
             member,
             'mail.applicationNewSubject',
             'mail.applicationNewBody',
-            {
-              ...vars,
-              link: `${base}/structures/${row.organizationSlug}/gestion`,
-            },
+            { ...vars, link: `${base}/structures/${row.organizationSlug}/gestion` },
           );
+        // The place: one conditional UPDATE (it locks the slot's row). When the slot looks full,
+        // wait for the lock and try again: a place freed by a transaction that was running
+        // could not yet see this application on the waiting list, so it gave the place back.
+        let take = await repo.takePlace(tx, slot.id);
+        if (!take) {
+          if (!(await repo.lockSlot(tx, missionId, slot.id))) return fail('slotId', 'errors.choice');
+          take = await repo.takePlace(tx, slot.id);
+        }
+        const placed = take !== null;
+        if (placed) {
+          await repo.updateApplication(tx, created.id, { waitlistedAt: null });
+          if (take!.left === 0) await repo.refreshFull(tx, missionId);
+        }
+        const status: ApplicationStatus = placed ? 'pending' : 'waitlisted';
+        await audit(tx, ctx, 'application.create', { type: 'application', id: created.id }, { status });
         await this.mail(
           tx,
           afterCommit,

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../domain/fields.ts';
 import { errorMessage, m } from '../i18n/index.ts';
-import type { FormState } from './forms.tsx';
+import { attributeText, type FormState } from './forms.tsx';
 
 /**
  * A group of checkboxes (several choices) in a fieldset, keeping what was ticked: the form's
@@ -117,3 +117,42 @@ export const fieldErrorsOnly = (form: FormState): FormState => ({
   ...form,
   errors: Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form')),
 });
+
+/** A small labelled input (date, time, number), keeping its value and showing its error. */
+export function InputField(props: {
+  form: FormState;
+  name: string;
+  label: string;
+  type: string;
+  min?: string;
+  optional?: boolean;
+}) {
+  const error = props.form.errors[props.name];
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <label class="field__label" for={`champ-${props.name}`}>
+        <span safe>{props.label}</span>
+        {props.optional ? <span class="field__optional"> ({m('form.optional')})</span> : ''}
+      </label>
+      {error ? (
+        <p class="field__error" id={`erreur-${props.name}`}>
+          <span class="visually-hidden">{m('form.errorPrefix')} </span>
+          <span safe>{errorMessage(error)}</span>
+        </p>
+      ) : (
+        ''
+      )}
+      <input
+        class="field__input"
+        type={props.type}
+        min={props.min}
+        inputmode={props.type === 'number' ? 'numeric' : undefined}
+        id={`champ-${props.name}`}
+        name={props.name}
+        value={attributeText(props.form.values[props.name])}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `erreur-${props.name}` : undefined}
+      />
+    </div>
+  );
+}

@@ -531,6 +531,7 @@ export const fr = {
   'nav.organizations': 'Structures',
   'nav.myApplications': 'Mes candidatures',
   'nav.myOrganizations': 'Mes structures',
+  'account.engagementNav': 'Bénévolat et structures',
 
   'orgs.kind.association': 'Association',
   'orgs.kind.ccas': 'CCAS',
@@ -699,6 +700,7 @@ export const fr = {
   'missions.slotStartN': 'Début du créneau {n}',
   'missions.slotEndN': 'Fin du créneau {n}',
   'missions.slotPlacesN': 'Places du créneau {n}',
+  'missions.moreSlots': 'Ajouter d’autres créneaux',
   'missions.slotStart': 'Début',
   'missions.slotEnd': 'Fin',
   'missions.fieldPlaces': 'Nombre de places',
@@ -733,6 +735,7 @@ export const fr = {
   'applications.none': 'Aucune candidature pour le moment.',
   'applications.accept': 'Accepter',
   'applications.decline': 'Refuser',
+  'applications.declineOpen': 'Refuser…',
   'applications.reason': 'Motif',
   'applications.reasonChoose': 'Choisissez un motif',
   'applications.bulkTitle': 'Répondre à plusieurs candidatures',

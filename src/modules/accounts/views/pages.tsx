@@ -196,6 +196,12 @@ export function AccountPage(props: {
     <Layout page={page} title={m('account.title')}>
       <div class="narrow">
         <h1>{m('account.title')}</h1>
+        <nav class="account-links" aria-label={m('account.engagementNav')}>
+          <a href="/compte/benevole">{m('volunteer.title')}</a>
+          <a href="/mes-candidatures">{m('nav.myApplications')}</a>
+          <a href="/mes-structures">{m('nav.myOrganizations')}</a>
+          {page.viewer?.roles.includes('admin') ? <a href="/admin/structures">{m('orgs.adminTitle')}</a> : ''}
+        </nav>
         {page.viewer && !page.viewer.emailVerified ? (
           <div class="notice notice--warning">
             <p>{m('verify.pending')}</p>

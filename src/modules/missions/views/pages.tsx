@@ -8,7 +8,13 @@ import {
   type OrganizationRole,
 } from '../../../db/schema.ts';
 import { MISSION_LIMITS as L } from '../../../domain/missions.ts';
-import { CheckboxGroup, fieldErrorsOnly, FormNotice, TextArea } from '../../../web/components/choices.tsx';
+import {
+  CheckboxGroup,
+  fieldErrorsOnly,
+  FormNotice,
+  InputField,
+  TextArea,
+} from '../../../web/components/choices.tsx';
 import {
   attributeText,
   CheckboxField,
@@ -21,7 +27,7 @@ import {
 import { Layout } from '../../../web/components/Layout.tsx';
 import { errorMessage, formatDate, formatDateTime, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
-import { DateInput, TeamSection } from '../../organizations/views/pages.tsx';
+import { DateInput, DomainFilter, TeamSection } from '../../organizations/views/pages.tsx';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import {
   reasonText,
@@ -166,19 +172,7 @@ export function MissionListPage(props: {
               <span>{m('missions.filters')}</span>
             </summary>
             <form method="get" action="/missions" class="filters" aria-label={m('missions.filters')}>
-              <div class="field">
-                <label class="field__label" for="filtre-domaine">
-                  {m('orgs.fieldDomains')}
-                </label>
-                <select class="field__select" id="filtre-domaine" name="domaine">
-                  <option value="">{m('orgs.allDomains')}</option>
-                  {DOMAINS.map((d) => (
-                    <option value={d} selected={s.domain === d}>
-                      {m(`domain.${d}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <DomainFilter value={s.domain ?? ''} />
               <div class="field">
                 <label class="field__label" for="filtre-commune">
                   {m('posts.filterCommune')}
@@ -372,7 +366,11 @@ export function MissionPage(props: {
             {t('missions.by', { name: mi.organization.name })}
           </a>
         </p>
-        {mi.status === 'full' ? <div class="notice notice--warning">{m('missions.fullNotice')}</div> : ''}
+        {mi.status === 'full' && !live && !props.team ? (
+          <div class="notice notice--warning">{m('missions.fullNotice')}</div>
+        ) : (
+          ''
+        )}
         {mi.status === 'closed' || mi.status === 'cancelled' ? (
           <div class="notice notice--warning">{missionStatusLabel(mi.status)}</div>
         ) : (
@@ -544,31 +542,23 @@ const missionLabels = (): Record<string, string> => ({
   ),
 });
 
-function SmallInput(props: { form: FormState; name: string; label: string; type: string; min?: string }) {
-  const error = props.form.errors[props.name];
+const SmallInput = (props: { form: FormState; name: string; label: string; type: string; min?: string }) =>
+  InputField(props);
+
+/** One slot of the mission form: day, start, end, places. */
+function SlotRow(props: { form: FormState; n: number }) {
+  const { form, n } = props;
   return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={`champ-${props.name}`} safe>
-        {props.label}
-      </label>
-      {error ? (
-        <p class="field__error" id={`erreur-${props.name}`}>
-          <span class="visually-hidden">{m('form.errorPrefix')} </span>
-          <span safe>{errorMessage(error)}</span>
-        </p>
-      ) : (
-        ''
-      )}
-      <input
-        class="field__input"
-        type={props.type}
-        min={props.min}
-        inputmode={props.type === 'number' ? 'numeric' : undefined}
-        id={`champ-${props.name}`}
-        name={props.name}
-        value={attributeText(props.form.values[props.name])}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `erreur-${props.name}` : undefined}
+    <div class="form-row form-row--slot">
+      <SmallInput form={form} name={`slotDay${n}`} label={t('missions.slotDayN', { n })} type="date" />
+      <SmallInput form={form} name={`slotStart${n}`} label={m('missions.slotStart')} type="time" />
+      <SmallInput form={form} name={`slotEnd${n}`} label={m('missions.slotEnd')} type="time" />
+      <SmallInput
+        form={form}
+        name={`slotPlaces${n}`}
+        label={m('missions.fieldPlaces')}
+        type="number"
+        min="1"
       />
     </div>
   );
@@ -586,6 +576,11 @@ export function MissionFormPage(props: {
 }) {
   const { form, page } = props;
   const schedule = form.values.schedule ?? 'date';
+  const moreSlots = Array.from({ length: L.slots - 1 }, (_, i) => i + 2).some((n) =>
+    ['slotDay', 'slotStart', 'slotEnd', 'slotPlaces'].some(
+      (f) => form.values[`${f}${n}`] || form.errors[`${f}${n}`],
+    ),
+  );
   const scheduleError = form.errors.schedule;
   return (
     <Layout page={page} title={m('missions.newTitle')}>
@@ -634,25 +629,14 @@ export function MissionFormPage(props: {
           <fieldset class="field slots">
             <legend class="field__label">{m('missions.slotsTitle')}</legend>
             <p class="field__hint">{m('missions.slotsHint')}</p>
-            {Array.from({ length: L.slots }, (_, i) => i + 1).map((n) => (
-              <div class="form-row form-row--slot">
-                <SmallInput
-                  form={form}
-                  name={`slotDay${n}`}
-                  label={t('missions.slotDayN', { n })}
-                  type="date"
-                />
-                <SmallInput form={form} name={`slotStart${n}`} label={m('missions.slotStart')} type="time" />
-                <SmallInput form={form} name={`slotEnd${n}`} label={m('missions.slotEnd')} type="time" />
-                <SmallInput
-                  form={form}
-                  name={`slotPlaces${n}`}
-                  label={m('missions.fieldPlaces')}
-                  type="number"
-                  min="1"
-                />
-              </div>
-            ))}
+            <SlotRow form={form} n={1} />
+            {/* The other rows fold away (open when one is filled or wrong): without JavaScript too. */}
+            <details class="more-slots" open={moreSlots || undefined}>
+              <summary class="link-button">{m('missions.moreSlots')}</summary>
+              {Array.from({ length: L.slots - 1 }, (_, i) => i + 2).map((n) => (
+                <SlotRow form={form} n={n} />
+              ))}
+            </details>
           </fieldset>
           <fieldset class="field">
             <legend class="field__label">{m('missions.recurrenceTitle')}</legend>
@@ -936,30 +920,33 @@ export function ApplicationsPage(props: {
                       ''
                     )}
                     {a.status === 'pending' || a.status === 'waitlisted' || a.status === 'accepted' ? (
-                      <PostForm
-                        action={`/candidatures/${a.id}/decision`}
-                        csrfToken={page.csrfToken}
-                        class="inline-form decline-form"
-                      >
-                        <input type="hidden" name="decision" value="decline" />
-                        <label class="field__label" for={`motif-${a.id}`}>
-                          {m('applications.reason')}
-                        </label>
-                        <select class="field__select" id={`motif-${a.id}`} name="reason" required>
-                          {reasons.map((r) => (
-                            <option value={r.value} safe>
-                              {r.label}
-                            </option>
-                          ))}
-                        </select>
-                        <button
-                          type="submit"
-                          class="button button--secondary"
-                          aria-describedby={`nom-${a.id}`}
+                      <details class="decline">
+                        <summary class="link-button">{m('applications.declineOpen')}</summary>
+                        <PostForm
+                          action={`/candidatures/${a.id}/decision`}
+                          csrfToken={page.csrfToken}
+                          class="inline-form decline-form"
                         >
-                          {m('applications.decline')}
-                        </button>
-                      </PostForm>
+                          <input type="hidden" name="decision" value="decline" />
+                          <label class="field__label" for={`motif-${a.id}`}>
+                            {m('applications.reason')}
+                          </label>
+                          <select class="field__select" id={`motif-${a.id}`} name="reason" required>
+                            {reasons.map((r) => (
+                              <option value={r.value} safe>
+                                {r.label}
+                              </option>
+                            ))}
+                          </select>
+                          <button
+                            type="submit"
+                            class="button button--secondary"
+                            aria-describedby={`nom-${a.id}`}
+                          >
+                            {m('applications.decline')}
+                          </button>
+                        </PostForm>
+                      </details>
                     ) : (
                       ''
                     )}

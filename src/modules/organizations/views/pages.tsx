@@ -5,7 +5,13 @@ import {
   type OrganizationRole,
 } from '../../../db/schema.ts';
 import { ORGANIZATION_LIMITS as L } from '../../../domain/organizations.ts';
-import { CheckboxGroup, fieldErrorsOnly, FormNotice, TextArea } from '../../../web/components/choices.tsx';
+import {
+  CheckboxGroup,
+  fieldErrorsOnly,
+  FormNotice,
+  InputField,
+  TextArea,
+} from '../../../web/components/choices.tsx';
 import {
   attributeText,
   CheckboxField,
@@ -354,19 +360,7 @@ export function DirectoryPage(props: { page: PageContext; d: Directory; raw: Rec
       <div class="list-layout">
         <aside class="list-layout__filters">
           <form method="get" action="/structures" class="filters" aria-label={m('orgs.filters')}>
-            <div class="field">
-              <label class="field__label" for="filtre-domaine">
-                {m('orgs.fieldDomains')}
-              </label>
-              <select class="field__select" id="filtre-domaine" name="domaine">
-                <option value="">{m('orgs.allDomains')}</option>
-                {DOMAINS.map((dm) => (
-                  <option value={dm} selected={raw.domaine === dm}>
-                    {m(`domain.${dm}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <DomainFilter value={raw.domaine ?? ''} />
             <div class="field">
               <label class="field__label" for="filtre-categorie">
                 {m('orgs.fieldCategories')}
@@ -619,34 +613,8 @@ export function ProjectFormPage(props: { page: PageContext; form: FormState; slu
 }
 
 /** An optional date field (type=date), keeping its value and showing its error. */
-export function DateInput(props: { form: FormState; name: string; label: string; required?: boolean }) {
-  const error = props.form.errors[props.name];
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={`champ-${props.name}`}>
-        <span safe>{props.label}</span>
-        {props.required ? '' : <span class="field__optional"> ({m('form.optional')})</span>}
-      </label>
-      {error ? (
-        <p class="field__error" id={`erreur-${props.name}`}>
-          <span class="visually-hidden">{m('form.errorPrefix')} </span>
-          <span safe>{errorMessage(error)}</span>
-        </p>
-      ) : (
-        ''
-      )}
-      <input
-        class="field__input"
-        type="date"
-        id={`champ-${props.name}`}
-        name={props.name}
-        value={attributeText(props.form.values[props.name])}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `erreur-${props.name}` : undefined}
-      />
-    </div>
-  );
-}
+export const DateInput = (props: { form: FormState; name: string; label: string }) =>
+  InputField({ ...props, type: 'date', optional: true });
 
 /** The admin's queue: structures waiting for validation, each with « Valider » and « Refuser ». */
 export function AdminOrganizationsPage(props: {
@@ -801,5 +769,24 @@ export function TeamSection(props: {
         </button>
       </PostForm>
     </section>
+  );
+}
+
+/** The « Domaine » filter of the directory and of the mission search. */
+export function DomainFilter(props: { value: string }) {
+  return (
+    <div class="field">
+      <label class="field__label" for="filtre-domaine">
+        {m('orgs.fieldDomains')}
+      </label>
+      <select class="field__select" id="filtre-domaine" name="domaine">
+        <option value="">{m('orgs.allDomains')}</option>
+        {DOMAINS.map((d) => (
+          <option value={d} selected={props.value === d}>
+            {m(`domain.${d}`)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
