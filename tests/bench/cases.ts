@@ -137,7 +137,10 @@ async function main() {
   const service = new CaseService({
     db,
     territories,
-    places: new Places({ territories, geocoder: createOfflineGeocoder(db) }),
+    places: new Places({
+      territories,
+      geocoder: createOfflineGeocoder((id) => territories.areas(id) as never),
+    }),
     outbox: null as never,
     posts: null as never,
     publicUrl: 'http://bench.localhost',

@@ -559,6 +559,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', url: '/api/v1/areas', answer: both(OK) },
   { method: 'GET', url: '/api/openapi.json', answer: both(OK) },
   { method: 'GET', url: '/carte', answer: both(OK), query: ['type', 'categorie', 'commune', 'q'] },
+  { method: 'GET', url: '/missions/carte', answer: both(OK) },
   // Garbage never holds a usable `bbox`: always refused.
   {
     method: 'GET',

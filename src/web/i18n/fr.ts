@@ -935,7 +935,7 @@ export const fr = {
   'cases.f.helpedBy': 'Qui a aidé',
   'cases.f.outcomeNote': 'Remarque',
   'cases.f.followUpDate': 'Appel de suivi le',
-  'cases.f.declineReason': 'Si vous refusez : pourquoi (facultatif)',
+  'cases.f.declineReason': 'Si vous refusez : pourquoi',
   'cases.f.progressNote': 'Un mot pour le numéro unique',
   'cases.phoneHint': 'Un fixe convient.',
   'cases.communeHint': 'Le nom ou le code postal.',
@@ -1086,6 +1086,7 @@ export const fr = {
   'cases.progressTitle': 'Donner des nouvelles',
   'cases.markInProgress': 'L’aide est en cours',
   'cases.markDone': 'L’aide est apportée',
+  'cases.conversationSubject': 'Une demande du numéro unique',
   'cases.assignFirstMessage':
     'Bonjour, le numéro unique vous confie la demande n° {number} : {category} à {area}. Vous la trouverez dans « Demandes confiées ». Répondez-moi ici pour toute question.',
   'cases.apiTitle': 'Accès API',
