@@ -348,6 +348,11 @@ export async function casesRoutes(app: FastifyInstance) {
   const managedOrg = async (req: FastifyRequest<{ Params: { slug: string } }>, reply: FastifyReply) => {
     const viewer = signedIn(req, reply);
     if (!viewer) return null;
+    // The same slug rule as the structures' pages: anything else is no structure (and no query).
+    if (!/^[a-z0-9-]{1,80}$/.test(req.params.slug)) {
+      void reply.callNotFound();
+      return null;
+    }
     const managed = await app.platform.organizations.managed(
       req.territory.id,
       req.params.slug,
