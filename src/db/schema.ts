@@ -1007,6 +1007,8 @@ export const caseAssignment = pgTable(
   },
   (t) => [
     index('case_assignment_case_idx').on(t.caseId, t.offeredAt),
+    // « Least recently solicited »: the recent offers of a territory, grouped per volunteer.
+    index('case_assignment_territory_idx').on(t.territoryId, t.offeredAt),
     index('case_assignment_org_idx').on(t.organizationId, t.offeredAt),
     index('case_assignment_volunteer_idx').on(t.volunteerAccountId, t.offeredAt),
     index('case_assignment_pending_idx')

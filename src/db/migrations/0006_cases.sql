@@ -102,6 +102,7 @@ ALTER TABLE "help_case" ADD CONSTRAINT "help_case_post_id_post_id_fk" FOREIGN KE
 ALTER TABLE "organization_api_token" ADD CONSTRAINT "organization_api_token_organization_id_organization_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "organization_api_token" ADD CONSTRAINT "organization_api_token_created_by_account_id_account_id_fk" FOREIGN KEY ("created_by_account_id") REFERENCES "public"."account"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "case_assignment_case_idx" ON "case_assignment" USING btree ("case_id","offered_at");--> statement-breakpoint
+CREATE INDEX "case_assignment_territory_idx" ON "case_assignment" USING btree ("territory_id","offered_at");--> statement-breakpoint
 CREATE INDEX "case_assignment_org_idx" ON "case_assignment" USING btree ("organization_id","offered_at");--> statement-breakpoint
 CREATE INDEX "case_assignment_volunteer_idx" ON "case_assignment" USING btree ("volunteer_account_id","offered_at");--> statement-breakpoint
 CREATE INDEX "case_assignment_pending_idx" ON "case_assignment" USING btree ("offered_at") WHERE "case_assignment"."accepted_at" is null and "case_assignment"."declined_at" is null and "case_assignment"."expired_at" is null and "case_assignment"."withdrawn_at" is null;--> statement-breakpoint

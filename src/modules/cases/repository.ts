@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows as rawRows, type Executor } from '../../db/client.ts';
 import {
   beneficiary,
@@ -442,6 +442,16 @@ export async function assignmentFor(db: Executor, territoryId: string, caseId: s
 // Suggestions. Both queries read every candidate of the territory once, filter in SQL and return
 // a handful; see docs/benchmarks.md (10,000 volunteers, 1,000 structures).
 
+/**
+ * Kilometres between a row's point and `q`, on the plane tangent at `q`: within a département the
+ * error is under 1 %, enough to rank and to say « 2,3 km », and much cheaper than earth_distance
+ * (no trigonometry per row, which counts on PGlite).
+ */
+function planarKm(lat: SQL, lon: SQL, q: { lat: number; lon: number }): SQL {
+  const kx = 111.195 * Math.cos((q.lat * Math.PI) / 180);
+  return sql`sqrt(power((${lat} - ${q.lat}::float8) * 111.195, 2) + power((${lon} - ${q.lon}::float8) * ${kx}::float8, 2))`;
+}
+
 export interface OrganizationSuggestionRow {
   id: string;
   slug: string;
@@ -473,8 +483,7 @@ export async function suggestOrganizations(
           select o.id, o.slug, o.name,
             (o.area_id = ${q.areaId} or ${q.areaId}::uuid = any(o.area_ids)) as "coversArea",
             (${q.categoryId}::uuid = any(o.category_ids)) as "coversCategory",
-            earth_distance(geo_point(${q.lat}::float8, ${q.lon}::float8),
-                           geo_point(coalesce(o.exact_lat, o.public_lat), coalesce(o.exact_lon, o.public_lon))) / 1000 as "distanceKm"
+            ${planarKm(sql`coalesce(o.exact_lat, o.public_lat)`, sql`coalesce(o.exact_lon, o.public_lon)`, q)} as "distanceKm"
           from organization o
           where o.territory_id = ${q.territoryId} and o.validated_at is not null
             and (${q.categoryId}::uuid = any(o.category_ids) or ${q.domain} = any(o.domains))
@@ -504,59 +513,61 @@ export interface VolunteerSuggestionRow {
   radiusKm: number | null;
   availableToday: boolean;
   lastSolicitedAt: Date | null;
-  skillMatch: boolean;
 }
 
 /**
- * Volunteers whose profile takes the category's domain (or a wanted skill), whose area is the
- * case's commune or whose radius reaches it, not suspended; available today first for a case of
- * today, then the least recently solicited, then the nearest.
+ * Volunteers whose profile takes the category's domain, whose radius (from their base commune's
+ * centre) reaches the person, not suspended; available today first, then the least recently
+ * solicited, then the nearest. The distances from the person to the communes' centres come from
+ * the caller (`areaKm`, computed from the cached communes, at most 100 km: the largest radius),
+ * so the query joins numbers instead of computing a distance per volunteer; the last offer of
+ * each volunteer is one grouped read of the last 180 days of offers (older ones count as never),
+ * not a lookup per candidate.
  */
 export async function suggestVolunteers(
   db: Executor,
   q: {
     territoryId: string;
-    areaId: string;
     domain: Domain;
-    lat: number;
-    lon: number;
+    areaKm: Array<{ id: string; km: number }>;
     weekday: string;
     excludeAccountIds: string[];
     limit: number;
   },
 ): Promise<VolunteerSuggestionRow[]> {
+  if (q.areaKm.length === 0) return [];
   const exclude = q.excludeAccountIds.length
     ? sql`and p.account_id not in (${sql.join(
         q.excludeAccountIds.map((id) => sql`${id}::uuid`),
         sql`, `,
       )})`
     : sql``;
+  const available = sql`(cardinality(p.days) = 0 or ${q.weekday} = any(p.days))`;
   return queryRows<VolunteerSuggestionRow>(
     db,
-    sql`with candidates as (
-          select p.account_id, p.radius_km, p.days,
-            earth_distance(geo_point(${q.lat}::float8, ${q.lon}::float8),
-                           geo_point(a.centroid_lat, a.centroid_lon)) / 1000 as distance_km
-          from volunteer_profile p
-          join area a on a.id = p.base_area_id
+    sql`with d as (
+          select * from json_to_recordset(${JSON.stringify(q.areaKm)}::json) as x(id uuid, km float8)
+        ), near as (
+          select p.account_id, p.radius_km, ${available} as available, d.km
+          from volunteer_profile p join d on d.id = p.base_area_id
           where p.territory_id = ${q.territoryId}
             and ${q.domain} = any(p.domains)
+            and d.km <= coalesce(p.radius_km, 0) + 0.5
             ${exclude}
-        ), near as (
-          select * from candidates
-          where distance_km <= coalesce(radius_km, 0) + 0.5
         ), solicited as (
-          select near.*, (select max(ca.offered_at) from case_assignment ca
-                           where ca.volunteer_account_id = near.account_id) as last_solicited_at
-          from near
+          select ca.volunteer_account_id as account_id, max(ca.offered_at) as last_at
+          from case_assignment ca
+          where ca.territory_id = ${q.territoryId} and ca.kind = 'volunteer'
+            and ca.offered_at > now() - interval '180 days'
+          group by ca.volunteer_account_id
         )
-        select s.account_id as "accountId", acc.display_name as "displayName", s.distance_km as "distanceKm",
-          s.radius_km as "radiusKm", (cardinality(s.days) = 0 or ${q.weekday} = any(s.days)) as "availableToday",
-          s.last_solicited_at as "lastSolicitedAt", false as "skillMatch"
-        from solicited s join account acc on acc.id = s.account_id
+        select near.account_id as "accountId", acc.display_name as "displayName", near.km as "distanceKm",
+          near.radius_km as "radiusKm", near.available as "availableToday", s.last_at as "lastSolicitedAt"
+        from near
+        join account acc on acc.id = near.account_id
+        left join solicited s on s.account_id = near.account_id
         where acc.suspended_at is null
-        order by (cardinality(s.days) = 0 or ${q.weekday} = any(s.days)) desc,
-          s.last_solicited_at asc nulls first, s.distance_km
+        order by near.available desc, s.last_at asc nulls first, near.km, near.account_id
         limit ${q.limit}`,
   );
 }

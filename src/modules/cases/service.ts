@@ -13,6 +13,7 @@ import {
   type CaseLifecycle,
 } from '../../domain/cases.ts';
 import { fail, ok, type Result } from '../../domain/fields.ts';
+import { haversineKm } from '../../domain/geo.ts';
 import { normalizePhone } from '../../domain/input.ts';
 import { can, type Actor } from '../../domain/permissions.ts';
 import { POST_LIMITS } from '../../domain/posts.ts';
@@ -524,9 +525,8 @@ export class CaseService {
       }),
       repo.suggestVolunteers(this.db, {
         territoryId: row.territoryId,
-        areaId: row.areaId,
         domain: row.categoryDomain,
-        ...point,
+        areaKm: await this.areaDistances(row.territoryId, point),
         weekday,
         excludeAccountIds: live.map((a) => a.volunteerAccountId).filter((x): x is string => !!x),
         limit: SUGGESTIONS,
@@ -555,6 +555,17 @@ export class CaseService {
         lastSolicitedAt: v.lastSolicitedAt,
       })),
     };
+  }
+
+  /** Kilometres from a point to the centre of each commune within 100 km (the largest radius). */
+  private async areaDistances(territoryId: string, point: { lat: number; lon: number }) {
+    const areas = await this.deps.territories.areas(territoryId);
+    const out: Array<{ id: string; km: number }> = [];
+    for (const a of areas) {
+      const km = haversineKm(point, { lat: a.centroidLat, lon: a.centroidLon });
+      if (km <= 100) out.push({ id: a.id, km: Math.round(km * 100) / 100 });
+    }
+    return out;
   }
 
   /**
