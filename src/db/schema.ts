@@ -833,7 +833,11 @@ export const volunteerProfile = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.territoryId, t.accountId] })],
+  (t) => [
+    primaryKey({ columns: [t.territoryId, t.accountId] }),
+    // The call centre's suggestions: the volunteers of a commune whose radius reaches a point.
+    index('volunteer_profile_base_radius_idx').on(t.territoryId, t.baseAreaId, t.radiusKm),
+  ],
 );
 
 /** A skill a volunteer declared; a health one is « à vérifier » until `verified_at` (who and when). */

@@ -23,6 +23,8 @@ import { runMigrations } from '../../src/db/migrate.ts';
 import { seededRandom } from '../../src/db/seed/demo-posts.ts';
 import { createDepartementTerritory, loadGeodata } from '../../src/db/seed/territory.ts';
 import { DOMAINS, WEEKDAYS } from '../../src/db/schema.ts';
+import { haversineKm } from '../../src/domain/geo.ts';
+import * as repo from '../../src/modules/cases/repository.ts';
 import { CaseService } from '../../src/modules/cases/service.ts';
 import { Places } from '../../src/modules/territory/places.ts';
 import { TerritoryService } from '../../src/modules/territory/service.ts';
@@ -148,6 +150,18 @@ async function main() {
   const catDomain = new Map(cats.map((c) => [c.id, c.domain]));
   const areaFull = areaRows as Array<{ id: string; centroid_lat: number; centroid_lon: number }>;
   const times: number[] = [];
+  const orgTimes: number[] = [];
+  const volTimes: number[] = [];
+  const areaKmOf = (p: { centroid_lat: number; centroid_lon: number }) =>
+    areaFull
+      .map((x) => ({
+        id: x.id,
+        km: haversineKm(
+          { lat: p.centroid_lat, lon: p.centroid_lon },
+          { lat: x.centroid_lat, lon: x.centroid_lon },
+        ),
+      }))
+      .filter((x) => x.km <= 100);
   let orgs = 0;
   let vols = 0;
   const iterations = Number(args.iterations);
@@ -169,13 +183,37 @@ async function main() {
       centroidLon: a.centroid_lon,
     });
     const elapsed = performance.now() - t0;
+    // Each query alone, for the breakdown (PGlite runs one statement at a time anyway).
+    const t1 = performance.now();
+    await repo.suggestOrganizations(db, {
+      territoryId: territory.id,
+      areaId: a.id,
+      categoryId: c.id,
+      domain: catDomain.get(c.id) as never,
+      lat: a.centroid_lat,
+      lon: a.centroid_lon,
+      limit: 5,
+    });
+    const t2 = performance.now();
+    await repo.suggestVolunteers(db, {
+      territoryId: territory.id,
+      domain: catDomain.get(c.id) as never,
+      areaKm: areaKmOf(a),
+      weekday: 'mardi',
+      excludeAccountIds: [],
+      limit: 5,
+    });
+    const t3 = performance.now();
     if (i >= warmup) {
+      orgTimes.push(t2 - t1);
+      volTimes.push(t3 - t2);
       times.push(elapsed);
       orgs += s.organizations.length;
       vols += s.volunteers.length;
     }
   }
   const st = stats(times);
+  const fmt = (x: { p50: number; p95: number; max: number }) => `${ms(x.p50)} / ${ms(x.p95)} / ${ms(x.max)}`;
   const goal = st.p95 < 50 ? '**met**' : '**missed**';
   const markdown = [
     `## Routing suggestions for one case — ${postgresUrl ? 'PostgreSQL' : 'PGlite'}, ${VOLUNTEERS.toLocaleString('en')} volunteers, ${STRUCTURES.toLocaleString('en')} structures`,
@@ -194,11 +232,13 @@ async function main() {
       ],
       [
         [
-          '5 structures + 5 volunteers',
+          '5 structures + 5 volunteers (`suggestFor`)',
           `${ms(st.p50)} / ${ms(st.p95)} / ${ms(st.max)}`,
           goal,
           `${(orgs / times.length).toFixed(1)} / ${(vols / times.length).toFixed(1)}`,
         ],
+        ['… structures query alone', fmt(stats(orgTimes)), '', ''],
+        ['… volunteers query alone', fmt(stats(volTimes)), '', ''],
       ],
     ),
   ].join('\n');

@@ -113,4 +113,5 @@ CREATE INDEX "help_case_beneficiary_idx" ON "help_case" USING btree ("beneficiar
 CREATE INDEX "help_case_callback_idx" ON "help_case" USING btree ("territory_id","callback_at") WHERE "help_case"."callback_at" is not null;--> statement-breakpoint
 CREATE INDEX "organization_api_token_org_idx" ON "organization_api_token" USING btree ("organization_id");--> statement-breakpoint
 CREATE INDEX "beneficiary_phone_idx" ON "beneficiary" USING btree ("territory_id","phone");--> statement-breakpoint
-CREATE INDEX "beneficiary_name_idx" ON "beneficiary" USING btree ("territory_id",immutable_unaccent(lower("last_name")));
+CREATE INDEX "beneficiary_name_idx" ON "beneficiary" USING btree ("territory_id",immutable_unaccent(lower("last_name")));--> statement-breakpoint
+CREATE INDEX "volunteer_profile_base_radius_idx" ON "volunteer_profile" USING btree ("territory_id","base_area_id","radius_km");

@@ -560,14 +560,18 @@ export async function suggestVolunteers(
           where ca.territory_id = ${q.territoryId} and ca.kind = 'volunteer'
             and ca.offered_at > now() - interval '180 days'
           group by ca.volunteer_account_id
+        ), ranked as (
+          -- Ranked before the accounts are read: a few lookups instead of one per candidate
+          -- (a suspended account is rare; four times the page leaves room for some).
+          select near.*, s.last_at from near left join solicited s on s.account_id = near.account_id
+          order by near.available desc, s.last_at asc nulls first, near.km, near.account_id
+          limit ${q.limit * 4}
         )
-        select near.account_id as "accountId", acc.display_name as "displayName", near.km as "distanceKm",
-          near.radius_km as "radiusKm", near.available as "availableToday", s.last_at as "lastSolicitedAt"
-        from near
-        join account acc on acc.id = near.account_id
-        left join solicited s on s.account_id = near.account_id
+        select r.account_id as "accountId", acc.display_name as "displayName", r.km as "distanceKm",
+          r.radius_km as "radiusKm", r.available as "availableToday", r.last_at as "lastSolicitedAt"
+        from ranked r join account acc on acc.id = r.account_id
         where acc.suspended_at is null
-        order by near.available desc, s.last_at asc nulls first, near.km, near.account_id
+        order by r.available desc, r.last_at asc nulls first, r.km, r.account_id
         limit ${q.limit}`,
   );
 }
