@@ -37,6 +37,7 @@ describe('/api/openapi.json', () => {
       'territoire',
       'structures',
       'missions',
+      'dossiers',
       'compte',
       'technique',
     ]);
@@ -77,6 +78,7 @@ describe('/api/openapi.json', () => {
         'territoire',
         'structures',
         'missions',
+        'dossiers',
         'compte',
         'technique',
       ]).toContain(op.tags?.[0]);
