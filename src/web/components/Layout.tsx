@@ -55,11 +55,7 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
                       {m('nav.missions')}
                     </a>
                   </li>
-                  <li>
-                    <a href="/structures" aria-current={page.path === '/structures' ? 'page' : undefined}>
-                      {m('nav.organizations')}
-                    </a>
-                  </li>
+
                   {viewer && viewer.roles.some((r) => r === 'operator' || r === 'admin') ? (
                     <li>
                       <a href="/console" aria-current={page.path.startsWith('/console') ? 'page' : undefined}>
