@@ -24,6 +24,9 @@ import { VolunteerService } from './modules/missions/volunteers.ts';
 import { organizationsRoutes } from './modules/organizations/routes.tsx';
 import { OrganizationService } from './modules/organizations/service.ts';
 import { Places } from './modules/territory/places.ts';
+import { casesApiRoutes } from './modules/cases/api.ts';
+import { casesRoutes } from './modules/cases/routes.tsx';
+import { CaseService } from './modules/cases/service.ts';
 import { conversationsApiRoutes } from './modules/conversations/api.ts';
 import { conversationsRoutes } from './modules/conversations/routes.tsx';
 import { ConversationService } from './modules/conversations/service.ts';
@@ -64,6 +67,7 @@ export interface Platform {
   volunteers: VolunteerService;
   conversations: ConversationService;
   live: LiveHub;
+  cases: CaseService;
   cookies: { session: string; flash: string; secure: boolean };
 }
 
@@ -190,6 +194,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       publicUrl,
     }),
     live: new LiveHub(database, log),
+    cases: new CaseService({
+      db: database.db,
+      territories,
+      places: new Places({ territories, geocoder }),
+      outbox,
+      posts,
+      publicUrl,
+    }),
     cookies: {
       session: production ? '__Host-mf_session' : 'mf_session',
       flash: 'mf_flash',
@@ -198,6 +210,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   };
   // Each application to a mission has its conversation between the volunteer and the structure.
   missions.conversations = platform.conversations;
+  platform.cases.conversations = platform.conversations;
   app.decorate('platform', platform);
 
   await app.register(fastifyCookie, { secret: env.SESSION_SECRET });
@@ -419,6 +432,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(missionsApiRoutes);
   await app.register(conversationsRoutes);
   await app.register(conversationsApiRoutes);
+  await app.register(casesRoutes);
+  await app.register(casesApiRoutes);
   await app.register(docsRoutes);
   if (!production) await app.register(devMailRoutes);
 
@@ -441,6 +456,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
           name: 'messages-notify',
           cron: '* * * * *',
           run: () => platform.conversations.notifyUnread(),
+        },
+        {
+          // Every five minutes: offers of cases left unanswered past their delay go back to the queue.
+          name: 'cases-escalate',
+          cron: '*/5 * * * *',
+          run: () => platform.cases.escalate(),
         },
         {
           // Every evening: the digest of unread messages for members who chose it.

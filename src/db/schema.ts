@@ -161,17 +161,31 @@ export const membership = pgTable(
  * A person helped through the call centre, who may have no account. Personal fields are
  * visible only to the staff who need them (policy in modules/cases, later).
  */
-export const beneficiary = pgTable('beneficiary', {
-  id: id(),
-  territoryId: territoryRef(),
-  firstName: text('first_name').notNull(),
-  lastName: text('last_name'),
-  phone: text('phone'),
-  address: text('address'),
-  areaId: uuid('area_id').references(() => area.id, { onDelete: 'set null' }),
-  createdByAccountId: uuid('created_by_account_id').references(() => account.id, { onDelete: 'set null' }),
-  createdAt: createdAt(),
-});
+export const beneficiary = pgTable(
+  'beneficiary',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    /** « Mme », « M. » or null: callers often give only « Mme Martin ». */
+    civility: text('civility', { enum: ['mme', 'm'] }),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    /** Normalised digits (a landline is fine). */
+    phone: text('phone'),
+    address: text('address'),
+    areaId: uuid('area_id').references(() => area.id, { onDelete: 'set null' }),
+    /** The private point of the address (street-level geocoding), for routing distances only. */
+    exactLat: doublePrecision('exact_lat'),
+    exactLon: doublePrecision('exact_lon'),
+    createdByAccountId: uuid('created_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('beneficiary_phone_idx').on(t.territoryId, t.phone),
+    index('beneficiary_name_idx').on(t.territoryId, sql`immutable_unaccent(lower(${t.lastName}))`),
+  ],
+);
 
 /** A server-side session; the cookie carries a random token, the table its SHA-256. */
 export const session = pgTable(
@@ -819,7 +833,11 @@ export const volunteerProfile = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.territoryId, t.accountId] })],
+  (t) => [
+    primaryKey({ columns: [t.territoryId, t.accountId] }),
+    // The call centre's suggestions: the volunteers of a commune whose radius reaches a point.
+    index('volunteer_profile_base_radius_idx').on(t.territoryId, t.baseAreaId, t.radiusKm),
+  ],
 );
 
 /** A skill a volunteer declared; a health one is « à vérifier » until `verified_at` (who and when). */
@@ -843,4 +861,183 @@ export const volunteerSkill = pgTable(
     }),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.skillId] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// The call centre (« numéro unique », issue 6): cases, their timeline and routing. See
+// docs/glossary.md and docs/decisions/011-cases.md.
+
+export const CASE_CHANNELS = ['phone', 'online'] as const;
+export type CaseChannel = (typeof CASE_CHANNELS)[number];
+export const CASE_URGENCIES = ['today', 'week', 'flexible'] as const;
+export type CaseUrgency = (typeof CASE_URGENCIES)[number];
+export const CALLER_KINDS = ['self', 'relative', 'professional', 'other'] as const;
+export type CallerKind = (typeof CALLER_KINDS)[number];
+export const CASE_STATUSES = [
+  'new',
+  'qualified',
+  'routed',
+  'accepted',
+  'in_progress',
+  'done',
+  'cancelled',
+  'unreachable',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const CASE_OUTCOMES = ['helped', 'solved_otherwise', 'no_longer_needed', 'no_solution'] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+/**
+ * A request taken by the call centre or the online form (« dossier »). SQL calls the table
+ * `help_case` (CASE is a keyword). Its state is its timestamps; `status` is derived from them by
+ * `caseStatus()` and stored for the queue's partial index. The consents are timestamps too.
+ */
+export const helpCase = pgTable(
+  'help_case',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    /** The number said on the phone (« dossier 42 »). */
+    number: bigserial('number', { mode: 'number' }).notNull(),
+    beneficiaryId: uuid('beneficiary_id')
+      .notNull()
+      .references(() => beneficiary.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: CASE_CHANNELS }).notNull(),
+    callerKind: text('caller_kind', { enum: CALLER_KINDS }).notNull(),
+    callerName: text('caller_name'),
+    callerPhone: text('caller_phone'),
+    callerEmail: text('caller_email'),
+    callerRelationship: text('caller_relationship'),
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => category.id),
+    need: text('need').notNull(),
+    urgency: text('urgency', { enum: CASE_URGENCIES }).notNull(),
+    mobilityLimited: boolean('mobility_limited').notNull().default(false),
+    language: text('language'),
+    hours: text('hours'),
+    areaId: uuid('area_id')
+      .notNull()
+      .references(() => area.id),
+    consentKeepAt: timestamp('consent_keep_at', { withTimezone: true }),
+    consentShareAt: timestamp('consent_share_at', { withTimezone: true }),
+    /** The operator following the case (who took the call, or who picked it from the queue). */
+    operatorAccountId: uuid('operator_account_id').references(() => account.id, { onDelete: 'set null' }),
+    createdByAccountId: uuid('created_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+    status: text('status', { enum: CASE_STATUSES }).notNull().default('new'),
+    createdAt: createdAt(),
+    qualifiedAt: timestamp('qualified_at', { withTimezone: true }),
+    routedAt: timestamp('routed_at', { withTimezone: true }),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
+    /** Went back to the queue because nobody accepted it in time (flag shown until routed again). */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    /** « Rappeler le … »: the next call-back and what it is about. */
+    callbackAt: timestamp('callback_at', { withTimezone: true }),
+    callbackNote: text('callback_note'),
+    outcome: text('outcome', { enum: CASE_OUTCOMES }),
+    outcomeNote: text('outcome_note'),
+    helpedBy: text('helped_by'),
+    /** The anonymised request post published for the beneficiary, if any. */
+    postId: uuid('post_id').references(() => post.id, { onDelete: 'set null' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('help_case_number_uq').on(t.number),
+    index('help_case_queue_idx')
+      .on(t.territoryId, t.createdAt)
+      .where(sql`${t.status} not in ('done', 'cancelled', 'unreachable')`),
+    index('help_case_beneficiary_idx').on(t.beneficiaryId),
+    index('help_case_callback_idx')
+      .on(t.territoryId, t.callbackAt)
+      .where(sql`${t.callbackAt} is not null`),
+  ],
+);
+
+export const CASE_EVENT_KINDS = ['note', 'call', 'status', 'routing', 'callback'] as const;
+export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
+export const CALL_RESULTS = ['reached', 'voicemail', 'no_answer'] as const;
+export type CallResult = (typeof CALL_RESULTS)[number];
+
+/** The timeline of a case: notes, calls (reached, voicemail, no answer), status and routing changes. */
+export const caseEvent = pgTable(
+  'case_event',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => helpCase.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: CASE_EVENT_KINDS }).notNull(),
+    callResult: text('call_result', { enum: CALL_RESULTS }),
+    /** For status and routing events: what happened (`status.done`, `routing.accepted`…). */
+    code: text('code'),
+    body: text('body').notNull().default(''),
+    authorAccountId: uuid('author_account_id').references(() => account.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('case_event_case_idx').on(t.caseId, t.id)],
+);
+
+export const ASSIGNEE_KINDS = ['organization', 'volunteer'] as const;
+export type AssigneeKind = (typeof ASSIGNEE_KINDS)[number];
+
+/**
+ * A case offered to a structure or a volunteer (« orienter », « confier »). Its state is its
+ * timestamps: offered, then accepted or declined, or expired (escalation) or withdrawn by an
+ * operator. Time to accept is `accepted_at - offered_at`.
+ */
+export const caseAssignment = pgTable(
+  'case_assignment',
+  {
+    id: id(),
+    territoryId: territoryRef(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => helpCase.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ASSIGNEE_KINDS }).notNull(),
+    organizationId: uuid('organization_id').references(() => organization.id, { onDelete: 'cascade' }),
+    volunteerAccountId: uuid('volunteer_account_id').references(() => account.id, { onDelete: 'cascade' }),
+    offeredByAccountId: uuid('offered_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+    offeredAt: timestamp('offered_at', { withTimezone: true }).notNull().defaultNow(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    declinedAt: timestamp('declined_at', { withTimezone: true }),
+    declineReason: text('decline_reason'),
+    expiredAt: timestamp('expired_at', { withTimezone: true }),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    decidedByAccountId: uuid('decided_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    index('case_assignment_case_idx').on(t.caseId, t.offeredAt),
+    // « Least recently solicited »: the recent offers of a territory, grouped per volunteer.
+    index('case_assignment_territory_idx').on(t.territoryId, t.offeredAt),
+    index('case_assignment_org_idx').on(t.organizationId, t.offeredAt),
+    index('case_assignment_volunteer_idx').on(t.volunteerAccountId, t.offeredAt),
+    index('case_assignment_pending_idx')
+      .on(t.offeredAt)
+      .where(
+        sql`${t.acceptedAt} is null and ${t.declinedAt} is null and ${t.expiredAt} is null and ${t.withdrawnAt} is null`,
+      ),
+  ],
+);
+
+/** A structure's key for the cases API (`Authorization: Bearer …`); the table keeps its SHA-256. */
+export const organizationApiToken = pgTable(
+  'organization_api_token',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organization.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The first characters, to recognise a key in the list without keeping it. */
+    prefix: text('prefix').notNull(),
+    createdByAccountId: uuid('created_by_account_id').references(() => account.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('organization_api_token_org_idx').on(t.organizationId)],
 );

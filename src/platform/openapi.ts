@@ -44,6 +44,10 @@ export const API_TAGS = [
     description: 'Les structures (associations, CCAS, communes…) validées du territoire.',
   },
   { name: 'missions', description: 'Les missions de bénévolat des structures et les candidatures.' },
+  {
+    name: 'dossiers',
+    description: 'Les demandes du numéro unique confiées à une structure (avec la clé API de la structure).',
+  },
   { name: 'compte', description: 'La personne connectée.' },
   { name: 'technique', description: 'Supervision et description de l’API.' },
 ] as const;
@@ -193,6 +197,11 @@ export async function registerOpenApi(app: FastifyInstance) {
             in: 'header',
             name: 'x-csrf-token',
             description: `Jeton anti-falsification, lié au cookie ${csrf.cookieName}.`,
+          },
+          structureKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'La clé API d’une structure (page « Accès API » de la structure).',
           },
         },
       },

@@ -559,6 +559,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', url: '/api/v1/areas', answer: both(OK) },
   { method: 'GET', url: '/api/openapi.json', answer: both(OK) },
   { method: 'GET', url: '/carte', answer: both(OK), query: ['type', 'categorie', 'commune', 'q'] },
+  { method: 'GET', url: '/missions/carte', answer: both(OK) },
   // Garbage never holds a usable `bbox`: always refused.
   {
     method: 'GET',
@@ -766,6 +767,82 @@ const ROUTES: RouteSpec[] = [
     url: '/api/v1/missions/:id/applications',
     answer: { anonymous: { status: 401 }, member: { status: [404, 422] } },
     paths: withParams('/api/v1/missions/:id/applications', ROUTABLE_PARAMS),
+  },
+  // The call centre (issue 6). The console is staff only: a member gets the 404 of a page that
+  // does not exist. The online request form is public; robots' honeypot answers like success.
+  {
+    method: 'GET',
+    url: '/console',
+    answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
+    query: ['urgence', 'statut', 'commune', 'tri'],
+  },
+  { method: 'GET', url: '/console/appel', answer: { anonymous: redirect('/connexion'), member: NOT_FOUND } },
+  { method: 'POST', url: '/console/appel', answer: { anonymous: redirect('/connexion'), member: NOT_FOUND } },
+  {
+    method: 'GET',
+    url: '/console/doublons',
+    answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
+    query: ['phone', 'lastName', 'commune'],
+  },
+  ...['', '/fiche', '/annonce'].map((suffix): RouteSpec => ({
+    method: 'GET',
+    url: `/console/dossiers/:id${suffix}`,
+    answer: { anonymous: SIGNED_OUT_PARAM, member: NOT_FOUND },
+    paths: withParams(`/console/dossiers/:id${suffix}`, GARBAGE_PARAMS),
+  })),
+  ...['evenements', 'rappel', 'cloture', 'orienter', 'etape', 'retirer', 'annonce'].map(
+    (action): RouteSpec => ({
+      method: 'POST',
+      url: `/console/dossiers/:id/${action}`,
+      answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
+      paths: withParams(`/console/dossiers/:id/${action}`, ROUTABLE_PARAMS),
+    }),
+  ),
+  { method: 'GET', url: '/demander-de-l-aide', answer: both(OK) },
+  { method: 'GET', url: '/demander-de-l-aide/merci', answer: both(OK) },
+  {
+    method: 'POST',
+    url: '/demander-de-l-aide',
+    answer: both(REFUSED),
+    fields: {
+      phone: { kind: 'phone', valid: '04 66 12 34 56' },
+      consent: { kind: 'consent', valid: 'on' },
+    },
+  },
+  { method: 'GET', url: '/demandes-confiees', answer: NEEDS_SESSION },
+  {
+    method: 'GET',
+    url: '/demandes-confiees/:id',
+    answer: { anonymous: SIGNED_OUT_PARAM, member: NOT_FOUND },
+    paths: withParams('/demandes-confiees/:id', GARBAGE_PARAMS),
+  },
+  ...['reponse', 'avancement'].map((action): RouteSpec => ({
+    method: 'POST',
+    url: `/demandes-confiees/:id/${action}`,
+    // The answer is read before the case is looked for: 422 or 404, both right.
+    answer: { anonymous: redirect('/connexion'), member: { status: [404, 422] } },
+    paths: withParams(`/demandes-confiees/:id/${action}`, ROUTABLE_PARAMS),
+  })),
+  {
+    method: 'GET',
+    url: '/structures/:slug/api',
+    answer: { anonymous: SIGNED_OUT_PARAM, member: NOT_FOUND },
+    paths: withParams('/structures/:slug/api', GARBAGE_PARAMS),
+  },
+  ...['/structures/:slug/api', '/structures/:slug/api/:id/revoquer'].map((url): RouteSpec => ({
+    method: 'POST',
+    url,
+    answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
+    paths: withParams(url, ROUTABLE_PARAMS),
+  })),
+  { method: 'GET', url: '/api/v1/cases', answer: both({ status: 401 }) },
+  // A structure's key is the proof (no session, no CSRF token): without one, 401.
+  {
+    method: 'POST',
+    url: '/api/v1/cases/:id/status',
+    answer: both({ status: [400, 401, 404, 414] }),
+    paths: withParams('/api/v1/cases/:id/status', ROUTABLE_PARAMS),
+    noCsrf: true,
   },
 ];
 

@@ -37,6 +37,7 @@ describe('/api/openapi.json', () => {
       'territoire',
       'structures',
       'missions',
+      'dossiers',
       'compte',
       'technique',
     ]);
@@ -78,6 +79,7 @@ describe('/api/openapi.json', () => {
         'territoire',
         'structures',
         'missions',
+        'dossiers',
         'compte',
         'technique',
       ]).toContain(op.tags?.[0]);

@@ -5,6 +5,7 @@ import { formatPhone } from '../../domain/input.ts';
 import { hashPassword } from '../../modules/accounts/service.ts';
 import * as accountsRepo from '../../modules/accounts/repository.ts';
 import type { Db } from '../client.ts';
+import { seedDemoCases } from './demo-cases.ts';
 import { seedDemoConversations } from './demo-conversations.ts';
 import { seedDemoOrganizations } from './demo-organizations.ts';
 import { seedDemoPosts } from './demo-posts.ts';
@@ -94,6 +95,11 @@ export async function seedDemo(db: Db): Promise<DemoInfo> {
     await seedDemoPosts(tx, lozere.id, { passwordHash });
     await seedDemoOrganizations(tx, lozere.id, 'association@demo.main-forte.fr');
     await seedDemoConversations(tx, lozere.id, {
+      jeanne: 'jeanne@demo.main-forte.fr',
+      paul: 'paul@demo.main-forte.fr',
+    });
+    await seedDemoCases(tx, lozere.id, {
+      operator: 'operateur@demo.main-forte.fr',
       jeanne: 'jeanne@demo.main-forte.fr',
       paul: 'paul@demo.main-forte.fr',
     });

@@ -355,7 +355,7 @@ export class ConversationService {
       subject: {
         type: head.subjectType,
         id: head.subjectId,
-        title: head.subjectTitle ?? t('conversations.subjectGone'),
+        title: head.subjectTitle ?? subjectFallback(head.subjectType),
         href: head.subjectHref,
       },
       access: as,
@@ -491,7 +491,7 @@ export class ConversationService {
     return rows.map((r) => ({
       id: r.id,
       subjectType: r.subjectType,
-      subjectTitle: r.subjectTitle ?? t('conversations.subjectGone'),
+      subjectTitle: r.subjectTitle ?? subjectFallback(r.subjectType),
       with: (r.others ?? '').split(', ').filter(Boolean).map(publicName).join(', '),
       lastMessageAt: r.lastMessageAt,
       unread: r.unread,
@@ -654,4 +654,9 @@ export class ConversationService {
       },
     };
   }
+}
+
+/** The title of a subject that has none of its own: a call-centre case, or a post that is gone. */
+function subjectFallback(type: ConversationSubject): string {
+  return type === 'case' ? t('cases.conversationSubject') : t('conversations.subjectGone');
 }

@@ -19,6 +19,7 @@ import type { Geocoder } from '../../platform/geocoder.ts';
 import { composeMail, type Outbox } from '../../platform/mail.ts';
 import { StaleCache } from '../../platform/cache.ts';
 import { transaction } from '../../platform/transaction.ts';
+import { t } from '../../web/i18n/index.ts';
 import * as accountsRepo from '../accounts/repository.ts';
 import { Places, type Located } from '../territory/places.ts';
 import type { AreaSummary, CategoryRow, TerritoryService } from '../territory/service.ts';
@@ -220,7 +221,7 @@ export class PostService {
       area: { id: r.areaId, name: r.areaName },
       point: { lat: r.publicLat, lon: r.publicLon },
       distance: near ? approximateDistance((r.distanceM ?? 0) / 1000) : null,
-      authorName: publicName(r.authorName),
+      authorName: r.authorName ? publicName(r.authorName) : t('posts.helplineAuthor'),
       publishedAt: r.publishedAt,
       expiresAt: r.expiresAt,
     };
@@ -257,7 +258,7 @@ export class PostService {
       area: { id: row.areaId, name: row.areaName },
       point,
       distance: near ? approximateDistance(haversineKm(near, point)) : null,
-      authorName: publicName(row.authorDisplayName ?? ''),
+      authorName: row.authorDisplayName ? publicName(row.authorDisplayName) : t('posts.helplineAuthor'),
       publishedAt: row.publishedAt,
       expiresAt: row.expiresAt,
     };
@@ -320,17 +321,28 @@ export class PostService {
     return categories.some((c) => c.id === categoryId);
   }
 
-  /** Publishes a post for a verified member, within the daily quota. */
+  /**
+   * Publishes a post for a verified member, within the daily quota. With `ctx.onBehalfOf`, staff
+   * (`create:post:any`) publish for a beneficiary: no author account, the staff member recorded as
+   * `created_by` (answers go to them, see `contactTarget`), no daily quota.
+   */
   async create(ctx: Ctx, input: PostInput): Promise<Result<{ id: string }>> {
     const actor = ctx.actor;
-    if (!actor || !can(actor, 'create:post', { ownerId: actor.accountId }))
+    const onBehalf = ctx.onBehalfOf;
+    if (
+      !actor ||
+      !(onBehalf ? can(actor, 'create:post') : can(actor, 'create:post', { ownerId: actor.accountId }))
+    )
       return fail('_form', 'errors.notAllowed');
     const account = await accountsRepo.findAccountById(this.db, actor.accountId);
     if (!account?.emailVerifiedAt) return fail('_form', 'errors.notVerified');
     if (!(await this.checkCategory(ctx.territoryId, input.categoryId)))
       return fail('categoryId', 'errors.choice');
     const since = new Date(Date.now() - 86_400_000);
-    if ((await repo.countPostsSince(this.db, actor.accountId, since)) >= dailyPostQuota(account.createdAt))
+    if (
+      !onBehalf &&
+      (await repo.countPostsSince(this.db, actor.accountId, since)) >= dailyPostQuota(account.createdAt)
+    )
       return fail('_form', 'errors.quota');
     const place = await this.locate(ctx.territoryId, input);
     if (!place.ok) return place;
@@ -338,7 +350,8 @@ export class PostService {
       const created = await repo.insertPost(tx, {
         territoryId: ctx.territoryId,
         ...postFields(input, place.value),
-        authorAccountId: actor.accountId,
+        authorAccountId: onBehalf ? null : actor.accountId,
+        onBehalfOfBeneficiaryId: onBehalf?.beneficiaryId ?? null,
         createdByAccountId: actor.accountId,
         expiresAt: new Date(Date.now() + POST_DURATION.days * 86_400_000),
       });

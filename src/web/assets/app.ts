@@ -1,4 +1,5 @@
 // Small enhancements only: every page works without this script.
+import { enhanceDuplicates } from './duplicates.ts';
 import { enhanceGeolocation } from './geolocate.ts';
 import { enhanceThread } from './live-thread.ts';
 
@@ -8,4 +9,5 @@ document.addEventListener('DOMContentLoaded', () => {
   if (summary) summary.focus();
   enhanceGeolocation();
   enhanceThread();
+  enhanceDuplicates();
 });

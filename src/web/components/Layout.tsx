@@ -56,6 +56,15 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
                     </a>
                   </li>
 
+                  {viewer && viewer.roles.some((r) => r === 'operator' || r === 'admin') ? (
+                    <li>
+                      <a href="/console" aria-current={page.path.startsWith('/console') ? 'page' : undefined}>
+                        {m('nav.console')}
+                      </a>
+                    </li>
+                  ) : (
+                    ''
+                  )}
                   {viewer ? (
                     <>
                       <li>

@@ -163,6 +163,7 @@ export function MissionListPage(props: {
           <a href="/missions/carte">{m('missions.mapLink')}</a>
           <a href="/structures">{m('nav.organizations')}</a>
           {page.viewer ? <a href="/mes-candidatures">{m('nav.myApplications')}</a> : ''}
+          {page.viewer ? <a href="/demandes-confiees">{m('nav.assigned')}</a> : ''}
         </p>
       </div>
       <div class="list-layout">

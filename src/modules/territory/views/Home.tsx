@@ -64,6 +64,9 @@ export function HomePage(props: { page: PageContext; categories: HomeCategory[];
           ) : (
             ''
           )}
+          <p>
+            <a href="/demander-de-l-aide">{m('home.helplineForm')}</a>
+          </p>
         </section>
       ) : (
         ''
