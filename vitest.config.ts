@@ -42,6 +42,8 @@ export default defineConfig({
           // One Chromium at a time on a 2-core machine.
           fileParallelism: false,
           testTimeout: 90_000,
+          // A hook that starts the app and Chromium on a loaded machine (CI once took > 60 s).
+          hookTimeout: 120_000,
         },
       },
     ],

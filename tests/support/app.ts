@@ -7,8 +7,10 @@ import { openDatabase, type Database } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { devMail, type Role } from '../../src/db/schema.ts';
 import { createDepartementTerritory, loadGeodata, type GeodataFile } from '../../src/db/seed/territory.ts';
+import { parseInput } from '../../src/domain/fields.ts';
 import * as accountsRepo from '../../src/modules/accounts/repository.ts';
 import { hashPassword } from '../../src/modules/accounts/service.ts';
+import { postInput } from '../../src/modules/posts/schemas.ts';
 import type { TerritoryRow } from '../../src/modules/territory/service.ts';
 
 /** Which database the integration tests of this run use (see vitest.config.ts). */
@@ -177,6 +179,30 @@ export async function createMember(
     roles: opts.roles ?? ['member'],
   });
   return { ...acc, password: opts.password ?? DEFAULT_PASSWORD };
+}
+
+/**
+ * Publishes a post through the service, as the form does (for tests whose subject is not the
+ * form): `fields` are the form's fields; the category defaults to the territory's first one.
+ */
+export async function publishPost(
+  t: Pick<TestApp, 'app' | 'territory'>,
+  member: { id: string },
+  fields: Record<string, string>,
+): Promise<string> {
+  const { categories } = await t.app.platform.posts.formOptions(t.territory.id);
+  const parsed = parseInput(postInput, { kind: 'offer', categoryId: categories[0]!.id, ...fields });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const ctx = {
+    territoryId: t.territory.id,
+    actor: { accountId: member.id, roles: ['member' as const] },
+    onBehalfOf: null,
+    ip: null,
+    requestId: 'test',
+  };
+  const created = await t.app.platform.posts.create(ctx, parsed.value);
+  if (!created.ok) throw new Error(JSON.stringify(created.errors));
+  return created.value.id;
 }
 
 /** The newest mail kept in the development mailbox for an address. */
