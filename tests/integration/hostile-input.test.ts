@@ -780,6 +780,16 @@ const ROUTES: RouteSpec[] = [
   { method: 'POST', url: '/console/appel', answer: { anonymous: redirect('/connexion'), member: NOT_FOUND } },
   {
     method: 'GET',
+    url: '/console/competences',
+    answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
+  },
+  {
+    method: 'POST',
+    url: '/console/competences',
+    answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
+  },
+  {
+    method: 'GET',
     url: '/console/doublons',
     answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
     query: ['phone', 'lastName', 'commune'],

@@ -492,4 +492,55 @@ describe('volunteer profile', () => {
     expect(ok.statusCode).toBe(303);
     expect((await v.client.get('/compte/benevole')).body).toContain('vérifié par Centre de soins test');
   });
+
+  it('lists health skills to verify for operators, who confirm them (audited); nobody else can', async () => {
+    const skills = await t.app.platform.missions.skills(t.territory.id);
+    const doctor = skills.find((k) => k.slug === 'medecin')!;
+    const cook = skills.find((k) => k.slug === 'cuisine')!;
+    const v = await signedIn({ displayName: 'Marc Médecin' });
+    await v.client.post('/compte/benevole', { skillIds: [doctor.id, cook.id], commune: 'Marvejols' });
+    const operator = await signedIn({ displayName: 'Odile Opératrice', roles: ['member', 'operator'] });
+    const list = await operator.client.get('/console/competences');
+    expect(list.statusCode).toBe(200);
+    const item = list.body.slice(list.body.indexOf('Médecin — Marc Médecin'));
+    expect(item).toContain('Marvejols');
+    // Only health skills wait for a check; never the volunteer's contact details.
+    expect(list.body).not.toContain('Cuisine — Marc Médecin');
+    expect(list.body).not.toContain(v.member.email);
+
+    // A member, even the volunteer, gets the 404 of a page that does not exist, and cannot confirm.
+    expect((await v.client.get('/console/competences')).statusCode).toBe(404);
+    const self = await v.client.post('/console/competences', { accountId: v.member.id, skillId: doctor.id });
+    expect(self.statusCode).toBe(404);
+    // An unknown skill (the query also requires the skill to be of the operator’s territory).
+    const elsewhere = await operator.client.post('/console/competences', {
+      accountId: v.member.id,
+      skillId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(elsewhere.statusCode).toBe(404);
+
+    const done = await operator.client.post('/console/competences', {
+      accountId: v.member.id,
+      skillId: doctor.id,
+    });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/console/competences');
+    const after = await operator.client.get('/console/competences');
+    expect(after.body).not.toContain('Médecin — Marc Médecin');
+    expect(after.body).toContain('Médecin de Marc Médecin : confirmée par Odile Opératrice');
+    expect((await v.client.get('/compte/benevole')).body).toContain('vérifié par Odile Opératrice');
+    const audited = await t.database.db
+      .select()
+      .from(auditEvent)
+      .where(eq(auditEvent.action, 'skill.verify'));
+    expect(audited.some((a) => a.actorAccountId === operator.member.id && a.subjectId === v.member.id)).toBe(
+      true,
+    );
+    // Confirming twice changes nothing.
+    const again = await operator.client.post('/console/competences', {
+      accountId: v.member.id,
+      skillId: doctor.id,
+    });
+    expect(again.statusCode).toBe(404);
+  });
 });

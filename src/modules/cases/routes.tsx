@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formValues, isUuid, parseInput } from '../../domain/fields.ts';
+import { formValues, isUuid, parseInput, submittedValues } from '../../domain/fields.ts';
 import { emptyForm, type FormState } from '../../web/components/forms.tsx';
 import {
   callbackInput,
@@ -29,6 +29,7 @@ import {
   OnlineThanksPage,
   QueuePage,
 } from './views/pages.tsx';
+import { SkillsToVerifyPage } from './views/skills.tsx';
 
 type IdParams = { Params: { id: string } };
 
@@ -64,6 +65,29 @@ export async function casesRoutes(app: FastifyInstance) {
     return reply.html(
       QueuePage({ page: reply.page(), queue, filters: parsed.ok ? (query as Record<string, string>) : {} }),
     );
+  });
+
+  // Health skills declared by volunteers, confirmed by an operator (or by a structure they applied to).
+  app.get('/console/competences', async (req, reply) => {
+    if (!staff(req, reply)) return reply;
+    const list = await app.platform.volunteers.skillsToVerify(req.ctx());
+    if (!list) return reply.callNotFound();
+    return reply.html(SkillsToVerifyPage({ page: reply.page(), list }));
+  });
+
+  app.post('/console/competences', async (req, reply) => {
+    if (!staff(req, reply)) return reply;
+    const body = submittedValues(req.body);
+    const [accountId, skillId] = [body.accountId ?? '', body.skillId ?? ''];
+    if (!isUuid(accountId) || !isUuid(skillId)) return reply.callNotFound();
+    const result = await app.platform.volunteers.verifySkill(
+      req.ctx(),
+      accountId.toLowerCase(),
+      skillId.toLowerCase(),
+      null,
+    );
+    if (!result.ok) return reply.callNotFound();
+    return reply.seeOther('/console/competences', 'skills.verifiedFlash');
   });
 
   const renderIntake = async (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {

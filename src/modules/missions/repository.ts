@@ -577,9 +577,10 @@ export async function setVolunteerSkills(
       .onConflictDoNothing();
 }
 
-/** Records who verified a volunteer's skill, and when. */
+/** Records who verified a volunteer's skill of the territory, and when. */
 export async function verifySkill(
   db: Executor,
+  territoryId: string,
   accountId: string,
   skillId: string,
   by: { accountId: string; organizationId: string | null },
@@ -596,6 +597,7 @@ export async function verifySkill(
         eq(volunteerSkill.accountId, accountId),
         eq(volunteerSkill.skillId, skillId),
         sql`${volunteerSkill.verifiedAt} is null`,
+        sql`${volunteerSkill.skillId} in (select id from skill where territory_id = ${territoryId})`,
       ),
     )
     .returning({ skillId: volunteerSkill.skillId });
@@ -614,4 +616,58 @@ export async function hasAppliedTo(
         where m.organization_id = ${organizationId}::uuid and ap.volunteer_account_id = ${accountId}::uuid limit 1`,
   );
   return rows.length > 0;
+}
+
+/**
+ * The operators' list: health skills declared in the territory and not confirmed yet, oldest
+ * first, with the volunteer's name and commune (never their contact details), and how many in all.
+ */
+export async function listSkillsToVerify(db: Executor, territoryId: string, limit: number) {
+  return queryRows<{
+    accountId: string;
+    displayName: string;
+    skillId: string;
+    skillName: string;
+    declaredAt: Date;
+    commune: string | null;
+    total: number;
+  }>(
+    db,
+    sql`select vs.account_id as "accountId", acc.display_name as "displayName", vs.skill_id as "skillId",
+          s.name as "skillName", vs.declared_at as "declaredAt", a.name as commune,
+          (count(*) over ())::int as total
+        from volunteer_skill vs
+        join skill s on s.id = vs.skill_id
+        join account acc on acc.id = vs.account_id
+        join membership ms on ms.account_id = acc.id and ms.territory_id = ${territoryId}
+        left join volunteer_profile vp on vp.account_id = acc.id and vp.territory_id = ${territoryId}
+        left join area a on a.id = vp.base_area_id
+        where s.territory_id = ${territoryId} and s.health and s.archived_at is null
+          and vs.verified_at is null and acc.suspended_at is null
+        order by vs.declared_at, acc.display_name, s.position
+        limit ${limit}`,
+  ).then((rows) => rows.map((r) => ({ ...r, declaredAt: new Date(r.declaredAt) })));
+}
+
+/** The latest confirmations of health skills in the territory: whose, by whom, when. */
+export async function listRecentlyVerified(db: Executor, territoryId: string, limit: number) {
+  return queryRows<{
+    displayName: string;
+    skillName: string;
+    verifiedAt: Date;
+    verifierName: string | null;
+    organizationName: string | null;
+  }>(
+    db,
+    sql`select acc.display_name as "displayName", s.name as "skillName", vs.verified_at as "verifiedAt",
+          by_acc.display_name as "verifierName", o.name as "organizationName"
+        from volunteer_skill vs
+        join skill s on s.id = vs.skill_id
+        join account acc on acc.id = vs.account_id
+        left join account by_acc on by_acc.id = vs.verified_by_account_id
+        left join organization o on o.id = vs.verified_by_organization_id
+        where s.territory_id = ${territoryId} and s.health and vs.verified_at is not null
+        order by vs.verified_at desc
+        limit ${limit}`,
+  ).then((rows) => rows.map((r) => ({ ...r, verifiedAt: new Date(r.verifiedAt) })));
 }

@@ -10,6 +10,9 @@ import type { Places } from '../territory/places.ts';
 import * as repo from './repository.ts';
 import type { ProfileInput } from './schemas.ts';
 
+/** How many skills to confirm the operators' list shows at once (oldest first). */
+const SKILLS_TO_VERIFY_PAGE = 100;
+
 /**
  * Volunteer profiles: skills (health ones « à vérifier » until a structure or an operator confirms
  * them), availability, where, and domains of interest — what the alerts of a later issue will read.
@@ -83,7 +86,7 @@ export class VolunteerService {
       organizationId = managed.row.id;
     } else if (!can(actor, 'verify:skill')) return fail('_form', 'errors.notAllowed');
     return transaction(this.db, async (tx) => {
-      const done = await repo.verifySkill(tx, volunteerAccountId, skillId, {
+      const done = await repo.verifySkill(tx, ctx.territoryId, volunteerAccountId, skillId, {
         accountId: actor.accountId,
         organizationId,
       });
@@ -97,5 +100,15 @@ export class VolunteerService {
       );
       return ok(undefined);
     });
+  }
+
+  /** The operators' list of health skills to confirm, and the latest confirmations; null if not allowed. */
+  async skillsToVerify(ctx: Ctx) {
+    if (!can(ctx.actor, 'verify:skill')) return null;
+    const [pending, recent] = await Promise.all([
+      repo.listSkillsToVerify(this.db, ctx.territoryId, SKILLS_TO_VERIFY_PAGE),
+      repo.listRecentlyVerified(this.db, ctx.territoryId, 10),
+    ]);
+    return { pending, total: pending[0]?.total ?? 0, recent };
   }
 }

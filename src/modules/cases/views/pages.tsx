@@ -68,11 +68,14 @@ function UrgencyTag(props: { urgency: CaseUrgency }) {
 }
 
 /** The call centre's sub-navigation. */
-function ConsoleNav(props: { current: 'queue' | 'intake' }) {
+export function ConsoleNav(props: { current: 'queue' | 'intake' | 'skills' }) {
   return (
     <nav class="console-nav" aria-label={m('cases.consoleNav')}>
       <a href="/console" aria-current={props.current === 'queue' ? 'page' : undefined}>
         {m('cases.queueTitle')}
+      </a>
+      <a href="/console/competences" aria-current={props.current === 'skills' ? 'page' : undefined}>
+        {m('skills.verifyTitle')}
       </a>
       <a
         class="button button--small"
