@@ -249,4 +249,30 @@ describe('numéro unique, the « Done when » journey', () => {
     await page.goto('/console');
     await audit(page, 'cases-12-queue-phone');
   });
+
+  it('an operator confirms a volunteer’s health skill', async () => {
+    const t = b.t;
+    const nurse = (await t.app.platform.missions.skills(t.territory.id)).find((k) => k.slug === 'infirmier')!;
+    const volunteer = await createMember(t, { displayName: 'Inès Soignante' });
+    await missionsRepo.upsertProfile(t.database.db, { territoryId: t.territory.id, accountId: volunteer.id });
+    await missionsRepo.setVolunteerSkills(t.database.db, t.territory.id, volunteer.id, [nurse.id]);
+    const opAccount = await createMember(t, { displayName: 'Sonia Vérifie', roles: ['member', 'operator'] });
+    const { context, page } = await signedInPage(opAccount.email, opAccount.password);
+    contexts.push(context);
+    await page.goto('/console');
+    await page
+      .getByRole('navigation', { name: 'Numéro unique' })
+      .getByRole('link', { name: 'Compétences à vérifier' })
+      .click();
+    const item = page.getByRole('listitem').filter({ hasText: 'Infirmier·e — Inès Soignante' });
+    await item.waitFor();
+    await audit(page, 'cases-13-skills-to-verify');
+    await item.getByRole('button', { name: /Confirmer la compétence/ }).click();
+    expect(await page.getByRole('status').textContent()).toContain('La compétence est confirmée.');
+    expect(await page.getByRole('main').textContent()).toContain(
+      'Infirmier·e de Inès Soignante : confirmée par Sonia Vérifie',
+    );
+    expect(await item.count()).toBe(0);
+    await audit(page, 'cases-14-skill-confirmed');
+  });
 });

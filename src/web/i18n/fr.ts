@@ -800,7 +800,8 @@ export const fr = {
   'skills.verifyTitle': 'Compétences à vérifier',
   'skills.verifyLead':
     'Les bénévoles qui déclarent une profession de santé restent « à vérifier » tant que personne ne l’a confirmée. Vérifiez le diplôme ou l’inscription à l’Ordre avec la personne, ou dans l’Annuaire Santé, puis confirmez.',
-  'skills.verifyCount': '{count} compétence(s) à vérifier',
+  'skills.verifyCountOne': '1 compétence à vérifier',
+  'skills.verifyCountMany': '{count} compétences à vérifier',
   'skills.verifyNone': 'Aucune compétence n’attend de vérification.',
   'skills.verifyDeclared': 'déclarée le {date}',
   'skills.verifyNoCommune': 'commune non indiquée',

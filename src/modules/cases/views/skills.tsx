@@ -22,7 +22,11 @@ export function SkillsToVerifyPage(props: { page: PageContext; list: SkillsToVer
       <p class="lead">{m('skills.verifyLead')}</p>
       <section class="panel" aria-labelledby="a-verifier">
         <h2 id="a-verifier" safe>
-          {total === 0 ? m('skills.verifyNone') : t('skills.verifyCount', { count: total })}
+          {total === 0
+            ? m('skills.verifyNone')
+            : total === 1
+              ? m('skills.verifyCountOne')
+              : t('skills.verifyCountMany', { count: total })}
         </h2>
         {pending.length > 0 ? (
           <ol class="suggestions">
