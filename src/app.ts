@@ -296,6 +296,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
             displayName: req.viewer.displayName,
             roles: req.viewer.roles,
             emailVerified: req.viewer.emailVerified,
+            unread: req.viewer.unreadConversations,
           }
         : null,
       csrfToken: seed ? platform.csrf.tokenFor(seed) : '',

@@ -8,7 +8,14 @@ export interface PageContext {
     helplinePhone: string | null;
     helplineHours: string | null;
   };
-  viewer: { accountId: string; displayName: string; roles: readonly Role[]; emailVerified: boolean } | null;
+  viewer: {
+    accountId: string;
+    displayName: string;
+    roles: readonly Role[];
+    emailVerified: boolean;
+    /** Conversations with unread messages. */
+    unread: number;
+  } | null;
   csrfToken: string;
   assets: { css: string; js: string; theme: string };
   flash: string | null;

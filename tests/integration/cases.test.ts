@@ -541,7 +541,7 @@ describe('the cases API of structures', () => {
     const otherToken = /mf_[A-Za-z0-9_-]{20,60}/.exec(
       (await other.client.post(`/structures/${other.org.slug}/api`, {})).body,
     )![0];
-    expect(
+    await expect(
       (await signedIn()).client.get(`/structures/${org.org.slug}/api`).then((r) => r.statusCode),
     ).resolves.toBe(404);
 

@@ -89,6 +89,11 @@ describe('answering a post', () => {
     expect(list.body).toContain('Bruno D.');
     expect(list.body).toContain('Je fais vos courses le samedi');
     expect(list.body).toContain('2 nouveaux messages');
+    // Every page's menu says so next to « Mes messages »: one conversation with news, for A only.
+    const home = (await a.client.get('/')).body;
+    expect(home).toContain('<span class="nav-badge" aria-hidden="true">1</span>');
+    expect(home).toContain(' : 1 conversation avec un nouveau message');
+    expect((await b.client.get('/')).body).not.toContain('nav-badge');
 
     const thread = await a.client.get(`/messages/${id}`);
     expect(thread.statusCode).toBe(200);
@@ -96,6 +101,7 @@ describe('answering a post', () => {
     expect(thread.body).toContain('Et aussi pour le pain ?');
     // Reading clears the unread count, and B sees that A has read the messages.
     expect((await a.client.get('/messages')).body).not.toContain('nouveaux messages');
+    expect((await a.client.get('/')).body).not.toContain('nav-badge');
     expect((await b.client.get(`/messages/${id}`)).body).toContain('<span class="message__seen">Lu</span>');
   });
 

@@ -167,6 +167,14 @@ export async function findSession(db: Executor, id: string, territoryId: string)
       emailVerifiedAt: account.emailVerifiedAt,
       suspendedAt: account.suspendedAt,
       roles: membership.roles,
+      // « Mes messages » shows how many conversations have news: an index walk, no extra query.
+      unreadConversations: sql<number>`(select count(*)::int
+        from conversation_participant cp join conversation c on c.id = cp.conversation_id
+        where cp.account_id = ${account.id} and c.territory_id = ${session.territoryId}
+          and c.last_message_at > cp.last_read_at
+          and exists (select 1 from message m
+            where m.conversation_id = c.id and m.kind = 'text' and m.hidden_at is null
+              and m.sender_account_id is distinct from cp.account_id and m.created_at > cp.last_read_at))`,
     })
     .from(session)
     .innerJoin(account, eq(account.id, session.accountId))

@@ -32,6 +32,8 @@ export interface Viewer {
   displayName: string;
   roles: Role[];
   emailVerified: boolean;
+  /** Conversations with messages the viewer has not read (the badge of « Mes messages »). */
+  unreadConversations: number;
 }
 
 interface Deps {
@@ -221,6 +223,7 @@ export class AccountService {
       displayName: row.displayName,
       roles: row.roles ?? ['member'],
       emailVerified: row.emailVerifiedAt !== null,
+      unreadConversations: Number(row.unreadConversations ?? 0),
     };
   }
 

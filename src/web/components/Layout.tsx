@@ -1,6 +1,6 @@
 import type { Children } from '@kitajs/html';
 import { formatPhone } from '../../domain/input.ts';
-import { m } from '../i18n/index.ts';
+import { m, t } from '../i18n/index.ts';
 import type { PageContext } from '../page.ts';
 
 /** The page shell: skip link, header with navigation, main landmark, footer with the help line. */
@@ -78,6 +78,21 @@ export function Layout(props: { page: PageContext; title: string; children?: Chi
                       <li>
                         <a href="/messages" aria-current={page.path === '/messages' ? 'page' : undefined}>
                           {m('nav.messages')}
+                          {viewer.unread > 0 ? (
+                            <>
+                              {' '}
+                              <span class="nav-badge" aria-hidden="true" safe>
+                                {viewer.unread > 99 ? '99+' : String(viewer.unread)}
+                              </span>
+                              <span class="visually-hidden" safe>
+                                {viewer.unread === 1
+                                  ? m('nav.unreadOne')
+                                  : t('nav.unreadMany', { count: viewer.unread })}
+                              </span>
+                            </>
+                          ) : (
+                            ''
+                          )}
                         </a>
                       </li>
                       <li>

@@ -35,6 +35,8 @@ export const fr = {
   'nav.posts': 'Annonces',
   'nav.myPosts': 'Mes annonces',
   'nav.messages': 'Mes messages',
+  'nav.unreadOne': ' : 1 conversation avec un nouveau message',
+  'nav.unreadMany': ' : {count} conversations avec de nouveaux messages',
 
   'posts.listTitle': 'Les annonces d’entraide',
   'posts.listLead':
