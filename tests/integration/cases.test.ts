@@ -559,6 +559,7 @@ describe('the cases API of structures', () => {
     expect(items.map((i) => i.id)).toContain(id);
     expect(items.find((i) => i.id === id)!.contact).toBeNull();
     expect(list.body).not.toContain('Apiste');
+    expect(list.json().next).toBeNull();
     expect((await call('GET', '/api/v1/cases', otherToken)).json().items).toEqual([]);
     expect(
       (await call('POST', `/api/v1/cases/${id}/status`, otherToken, { status: 'accepted' })).statusCode,
@@ -576,6 +577,23 @@ describe('the cases API of structures', () => {
       (await call('POST', `/api/v1/cases/${id}/status`, token, { status: 'done', note: 'Fait' })).json()
         .status,
     ).toBe('done');
+
+    // Pages, newest first, with a cursor (a page of one here); a malformed cursor is the first page.
+    const second = caseIdOf(
+      (await intake(op.client, { lastName: 'Pagina', firstName: 'Paul', phone: uniquePhone() })).headers
+        .location,
+    );
+    await op.client.post(`/console/dossiers/${second}/orienter`, { organizationId: org.org.id });
+    const cases = t.app.platform.cases;
+    const first = await cases.apiList(t.territory.id, org.org.id, undefined, 1);
+    expect(first.items.map((i) => i.caseId)).toEqual([second]);
+    const rest = await cases.apiList(t.territory.id, org.org.id, first.next!, 1);
+    expect(rest.items.map((i) => i.caseId)).toEqual([id]);
+    expect(rest.next).toBeNull();
+    const both = await call('GET', `/api/v1/cases?apres=${first.next}`, token);
+    expect(both.json().items.map((i: { id: string }) => i.id)).toEqual([id]);
+    const garbage = await call('GET', '/api/v1/cases?apres=%C3%A9t%C3%A9', token);
+    expect(garbage.json().items.map((i: { id: string }) => i.id)).toEqual([second, id]);
 
     // A revoked key stops working.
     const keys = await t.app.platform.cases.tokens(org.org.id);

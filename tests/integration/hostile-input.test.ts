@@ -845,7 +845,7 @@ const ROUTES: RouteSpec[] = [
     answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
     paths: withParams(url, ROUTABLE_PARAMS),
   })),
-  { method: 'GET', url: '/api/v1/cases', answer: both({ status: 401 }) },
+  { method: 'GET', url: '/api/v1/cases', answer: both({ status: 401 }), query: ['apres'] },
   // A structure's key is the proof (no session, no CSRF token): without one, 401.
   {
     method: 'POST',

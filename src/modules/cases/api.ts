@@ -75,10 +75,26 @@ export async function casesApiRoutes(app: FastifyInstance) {
         tags: ['dossiers'],
         summary: 'Les demandes confiées à la structure',
         description:
-          'Les dossiers du numéro unique orientés vers la structure de la clé (en attente de réponse ou acceptés), du plus récent au plus ancien.',
+          'Les dossiers du numéro unique orientés vers la structure de la clé (en attente de réponse ou acceptés), du plus récent au plus ancien, 50 par page : pour la suite, repassez la demande avec `apres` égal à `next`.',
         security: [{ structureKey: [] }],
+        querystring: jsonSchema(
+          z.object({
+            apres: z.string().max(80).optional().meta({
+              description: 'Curseur de la page suivante : la valeur `next` de la réponse précédente.',
+            }),
+          }),
+          'input',
+        ),
         response: {
-          200: described(z.object({ items: z.array(apiCase) }), 'Les demandes.'),
+          200: described(
+            z.object({
+              items: z.array(apiCase),
+              next: z.string().nullable().meta({
+                description: 'À passer dans `apres` pour la page suivante ; `null` à la dernière page.',
+              }),
+            }),
+            'Les demandes.',
+          ),
           401: described(apiError, 'Clé absente, inconnue ou révoquée.'),
         },
       },
@@ -86,8 +102,15 @@ export async function casesApiRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const token = await cases.authenticate(req.territory.id, req.headers.authorization);
       if (!token) return reply.code(401).send({ ...unauthorized, message: t('errors.caseKeyRequired') });
-      const items = await cases.apiList(req.territory.id, token.organizationId);
-      return reply.header('cache-control', 'no-store').send({ items: items.map(presentApiCase) });
+      const { apres } = (req.query ?? {}) as { apres?: unknown };
+      const page = await cases.apiList(
+        req.territory.id,
+        token.organizationId,
+        typeof apres === 'string' ? apres.slice(0, 80) : undefined,
+      );
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ items: page.items.map(presentApiCase), next: page.next });
     },
   );
 

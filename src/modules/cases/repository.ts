@@ -630,13 +630,26 @@ export async function revokeToken(db: Executor, organizationId: string, id: stri
 }
 
 /** Cases offered to a structure (live offers), for the API. */
-export async function listOrganizationCases(db: Executor, organizationId: string) {
-  return queryRows<{ caseId: string }>(
+export async function listOrganizationCases(
+  db: Executor,
+  organizationId: string,
+  page: { after: { key: number; id: string } | null; limit: number },
+) {
+  // Keyset on (offered_at, id), newest first; the key is offered_at in whole epoch microseconds
+  // (exact in a JavaScript number until the year 2255).
+  const micros = sql`(extract(epoch from ca.offered_at) * 1000000)::bigint`;
+  const after = page.after
+    ? sql`and (${micros}, ca.id) < (${page.after.key}::bigint, ${page.after.id}::uuid)`
+    : sql``;
+  return queryRows<{ caseId: string; assignmentId: string; key: string }>(
     db,
-    sql`select ca.case_id as "caseId" from case_assignment ca
+    sql`select ca.case_id as "caseId", ca.id as "assignmentId", ${micros}::text as key
+        from case_assignment ca
         where ca.organization_id = ${organizationId}
           and ca.declined_at is null and ca.expired_at is null and ca.withdrawn_at is null
-        order by ca.offered_at desc limit 200`,
+          ${after}
+        order by ca.offered_at desc, ca.id desc
+        limit ${page.limit}`,
   );
 }
 

@@ -24,7 +24,7 @@ import { transaction } from '../../platform/transaction.ts';
 import { t } from '../../web/i18n/index.ts';
 import type { ConversationService } from '../conversations/service.ts';
 import * as orgRepo from '../organizations/repository.ts';
-import type { PostService } from '../posts/service.ts';
+import { decodeCursor, encodeCursor, type PostService } from '../posts/service.ts';
 import type { Places } from '../territory/places.ts';
 import type { TerritoryService } from '../territory/service.ts';
 import * as repo from './repository.ts';
@@ -50,6 +50,8 @@ interface Deps {
 /** Lines of the queue shown at once. */
 export const QUEUE_LIMIT = 200;
 const SUGGESTIONS = 5;
+/** Cases a page of the structures' API (`GET /api/v1/cases`). */
+export const CASES_API_PAGE = 50;
 
 /** A suggestion for routing, with the reasons an operator reads out (« 2,3 km, couvre Mende… »). */
 export interface OrganizationSuggestion {
@@ -998,14 +1000,22 @@ export class CaseService {
   }
 
   /** The cases offered to a structure, as the API presents them (same rules as the inbox page). */
-  async apiList(territoryId: string, organizationId: string) {
-    const ids = await repo.listOrganizationCases(this.db, organizationId);
-    const out: AssigneeCaseView[] = [];
-    for (const { caseId } of ids) {
+  /**
+   * One page of the cases offered to a structure, newest first (`CASES_API_PAGE` a page): the
+   * cursor `apres` is the previous page's `next`; a malformed one reads as the first page.
+   */
+  async apiList(territoryId: string, organizationId: string, apres?: string, limit = CASES_API_PAGE) {
+    const rows = await repo.listOrganizationCases(this.db, organizationId, {
+      after: decodeCursor(apres),
+      limit: limit + 1,
+    });
+    const items: AssigneeCaseView[] = [];
+    for (const { caseId } of rows.slice(0, limit)) {
       const view = await this.organizationView(territoryId, organizationId, caseId);
-      if (view) out.push(view);
+      if (view) items.push(view);
     }
-    return out;
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items, next: last ? encodeCursor(Number(last.key), last.assignmentId) : null };
   }
 
   private async organizationView(territoryId: string, organizationId: string, caseId: string) {
