@@ -140,9 +140,18 @@ describe('structures', () => {
     expect((await lastMailTo(t.database, member.email))?.text).toContain('Pas de numéro RNA.');
   });
 
-  it('invite people by email to their team', async () => {
+  it('invite people by email to their team, who join the applications’ conversations', async () => {
     const s = await validatedStructure('Amis du Gévaudan');
+    // A volunteer applied before the new member joins: the conversation already exists.
+    const missionId = await publishMission(s.client, s.slug);
+    const volunteer = await signedIn({ displayName: 'Victor Avance' });
+    await volunteer.client.post(`/missions/${missionId}/candidature`, { message: 'Je suis là dès lundi.' });
+    const convo = /href="(\/messages\/[0-9a-f-]{36})"/.exec(
+      (await volunteer.client.get('/mes-candidatures')).body,
+    )?.[1];
+    expect(convo, 'conversation link on « Mes candidatures »').toBeTruthy();
     const invitee = await signedIn();
+    expect((await invitee.client.get(convo!)).statusCode).toBe(404);
     const res = await s.client.post(`/structures/${s.slug}/invitations`, {
       email: invitee.member.email,
       role: 'manager',
@@ -156,6 +165,12 @@ describe('structures', () => {
     );
     expect((await invitee.client.post('/structures/invitation', { jeton: token })).statusCode).toBe(303);
     expect((await invitee.client.get(`/structures/${s.slug}/gestion`)).statusCode).toBe(200);
+    // The new manager reads the earlier conversation (nothing unread for them) and answers in it.
+    const thread = await invitee.client.get(convo!);
+    expect(thread.statusCode).toBe(200);
+    expect(thread.body).toContain('Je suis là dès lundi.');
+    expect((await invitee.client.post(convo!, { body: 'Bienvenue, Victor !' })).statusCode).toBe(303);
+    expect((await volunteer.client.get(convo!)).body).toContain('Bienvenue, Victor !');
     // Single use.
     expect((await invitee.client.post('/structures/invitation', { jeton: token })).statusCode).toBe(400);
   });

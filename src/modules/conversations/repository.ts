@@ -556,3 +556,16 @@ export async function helpFigures(db: Executor, territoryId: string) {
   );
   return row ?? { helped: 0, answered: 0, medianFirstAnswerMinutes: null };
 }
+
+/**
+ * A new member of a structure's team joins the conversations of the structure's applications, on
+ * the team's side, as if they had been there: earlier messages count as read for them.
+ */
+export async function joinApplicationConversations(db: Executor, organizationId: string, accountId: string) {
+  await db.execute(sql`insert into conversation_participant (conversation_id, account_id)
+    select c.id, ${accountId}::uuid from conversation c
+      join application ap on c.subject_type = 'application' and ap.id = c.subject_id
+      join mission mi on mi.id = ap.mission_id
+    where mi.organization_id = ${organizationId} and ap.volunteer_account_id <> ${accountId}::uuid
+    on conflict do nothing`);
+}

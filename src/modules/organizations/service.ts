@@ -16,6 +16,7 @@ import type { Geocoder } from '../../platform/geocoder.ts';
 import { composeMail, type Outbox } from '../../platform/mail.ts';
 import { transaction, type AfterCommit } from '../../platform/transaction.ts';
 import { hashToken, newToken } from '../accounts/service.ts';
+import { joinApplicationConversations } from '../conversations/repository.ts';
 import { Places } from '../territory/places.ts';
 import type { AreaSummary, CategoryRow, TerritoryService } from '../territory/service.ts';
 import * as repo from './repository.ts';
@@ -396,6 +397,7 @@ export class OrganizationService {
         accountId: ctx.actor!.accountId,
         role: inv.role,
       });
+      await joinApplicationConversations(tx, row.id, ctx.actor!.accountId);
       await audit(tx, ctx, 'organization.join', { type: 'organization', id: row.id }, { role: inv.role });
       return ok({ slug: row.slug });
     });
