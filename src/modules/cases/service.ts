@@ -414,16 +414,24 @@ export class CaseService {
     if (input.kind === 'call' && !input.callResult) return fail('callResult', 'errors.required');
     if (input.kind === 'note' && !input.body) return fail('body', 'errors.required');
     await transaction(this.db, async (tx) => {
-      await repo.insertEvent(tx, {
-        caseId: id,
+      await this.addToTimeline(tx, ctx, id, {
         kind: input.kind as 'note' | 'call',
         callResult: input.kind === 'call' ? (input.callResult as 'reached') : null,
         body: input.body,
-        authorAccountId: ctx.actor!.accountId,
       });
       await audit(tx, this.forCase(ctx, row), `case.${input.kind}`, { type: 'case', id });
     });
     return ok(undefined);
+  }
+
+  /** A line on the case's timeline, signed by the operator acting now. */
+  private addToTimeline(
+    tx: Executor,
+    ctx: Ctx,
+    id: string,
+    event: Omit<Parameters<typeof repo.insertEvent>[1], 'caseId' | 'authorAccountId'>,
+  ) {
+    return repo.insertEvent(tx, { caseId: id, ...event, authorAccountId: ctx.actor!.accountId });
   }
 
   private forCase(ctx: Ctx, row: { beneficiaryId: string }): Ctx {
@@ -438,12 +446,10 @@ export class CaseService {
     if (input.date && !at) return fail('date', 'errors.date');
     await transaction(this.db, async (tx) => {
       await repo.updateCase(tx, id, { callbackAt: at, callbackNote: at ? input.note || null : null });
-      await repo.insertEvent(tx, {
-        caseId: id,
+      await this.addToTimeline(tx, ctx, id, {
         kind: 'callback',
         code: at ? 'set' : 'cleared',
         body: at ? `${at.toISOString()}|${input.note}` : '',
-        authorAccountId: ctx.actor!.accountId,
       });
       await audit(tx, this.forCase(ctx, row), at ? 'case.callback_set' : 'case.callback_clear', {
         type: 'case',
@@ -470,12 +476,7 @@ export class CaseService {
             ? { qualifiedAt: now }
             : { startedAt: now, qualifiedAt: row.qualifiedAt ?? now },
         );
-      await repo.insertEvent(tx, {
-        caseId: id,
-        kind: 'status',
-        code: STEP_EVENTS[action],
-        authorAccountId: ctx.actor!.accountId,
-      });
+      await this.addToTimeline(tx, ctx, id, { kind: 'status', code: STEP_EVENTS[action] });
       await audit(tx, this.forCase(ctx, row), `case.${action}`, { type: 'case', id });
     });
     return ok(undefined);
@@ -508,12 +509,10 @@ export class CaseService {
       // Offers still waiting are withdrawn: nobody must accept a closed case.
       for (const a of await repo.liveAssignments(tx, id))
         if (!a.acceptedAt) await repo.updateAssignment(tx, a.id, { withdrawnAt: now });
-      await repo.insertEvent(tx, {
-        caseId: id,
+      await this.addToTimeline(tx, ctx, id, {
         kind: 'status',
         code: input.closing,
         body: [input.outcome, input.helpedBy, input.outcomeNote].filter(Boolean).join(' — '),
-        authorAccountId: ctx.actor!.accountId,
       });
       await audit(
         tx,
@@ -696,13 +695,7 @@ export class CaseService {
         offeredByAccountId: ctx.actor!.accountId,
       });
       await this.markRouted(tx, row);
-      await repo.insertEvent(tx, {
-        caseId: id,
-        kind: 'routing',
-        code: 'offered',
-        body: offer.name,
-        authorAccountId: ctx.actor!.accountId,
-      });
+      await this.addToTimeline(tx, ctx, id, { kind: 'routing', code: 'offered', body: offer.name });
       await audit(tx, this.forCase(ctx, row), offer.action, { type: 'case', id }, offer.detail);
       for (const person of await offer.recipients(tx))
         await this.deps.outbox.queueMail(
@@ -740,12 +733,7 @@ export class CaseService {
     await transaction(this.db, async (tx) => {
       await repo.updateAssignment(tx, a.id, { withdrawnAt: new Date() });
       await this.afterOfferEnded(tx, row);
-      await repo.insertEvent(tx, {
-        caseId: id,
-        kind: 'routing',
-        code: 'withdrawn',
-        authorAccountId: ctx.actor!.accountId,
-      });
+      await this.addToTimeline(tx, ctx, id, { kind: 'routing', code: 'withdrawn' });
       await audit(tx, this.forCase(ctx, row), 'case.withdraw_offer', { type: 'case', id });
     });
     return ok(undefined);
@@ -959,13 +947,7 @@ export class CaseService {
     if (!created.ok) return created;
     await transaction(this.db, async (tx) => {
       await repo.updateCase(tx, id, { postId: created.value.id });
-      await repo.insertEvent(tx, {
-        caseId: id,
-        kind: 'routing',
-        code: 'post',
-        body: input.title,
-        authorAccountId: ctx.actor!.accountId,
-      });
+      await this.addToTimeline(tx, ctx, id, { kind: 'routing', code: 'post', body: input.title });
     });
     return ok({ postId: created.value.id });
   }
