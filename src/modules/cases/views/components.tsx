@@ -23,25 +23,33 @@ export function PostButton(props: {
   );
 }
 
+/** What each list of suggestions is called, says when empty, and does, by the field it posts. */
+const SUGGESTION_TEXTS = {
+  organizationId: {
+    title: 'cases.suggestedOrganizations',
+    empty: 'cases.noOrganization',
+    verb: 'cases.routeTo',
+  },
+  volunteerId: { title: 'cases.suggestedVolunteers', empty: 'cases.noVolunteer', verb: 'cases.assign' },
+} as const;
+
 /**
  * Ranked suggestions for routing a case (structures or volunteers): each with the reasons an
  * operator reads out, and a button that offers the case to it.
  */
 export function SuggestionList(props: {
-  title: MessageKey;
-  empty: MessageKey;
-  verb: MessageKey;
+  /** The posted field naming whom the case is offered to. */
+  field: keyof typeof SUGGESTION_TEXTS;
   action: string;
   csrfToken: string;
-  /** The posted field naming whom the case is offered to. */
-  field: string;
   items: Array<{ id: string; name: string; reasons: string[] }>;
 }) {
+  const text = SUGGESTION_TEXTS[props.field];
   return (
     <>
-      <h3>{m(props.title)}</h3>
+      <h3>{m(text.title)}</h3>
       {props.items.length === 0 ? (
-        <p class="muted">{m(props.empty)}</p>
+        <p class="muted">{m(text.empty)}</p>
       ) : (
         <ol class="suggestions">
           {props.items.map((s) => (
@@ -59,7 +67,7 @@ export function SuggestionList(props: {
                 value={s.id}
                 buttonClass="button button--small"
               >
-                <span>{m(props.verb)}</span>
+                <span>{m(text.verb)}</span>
                 <span class="visually-hidden" safe>{` ${s.name}`}</span>
               </PostButton>
             </li>

@@ -299,33 +299,34 @@ export function DuplicateNotice(props: { duplicates: Duplicates; form?: FormStat
   );
 }
 
-/** The kind of help asked for, in both request forms. */
-function CategoryField(props: { form: FormState; categories: CategoryRow[] }) {
+/** The two required choices both request forms ask the same way: the kind of help, and how soon. */
+const REQUEST_CHOICES = {
+  categoryId: { label: 'cases.f.categoryId', placeholder: 'cases.chooseCategory' },
+  urgency: { label: 'cases.f.urgency', placeholder: 'cases.chooseUrgency' },
+} as const;
+
+function RequestChoice(props: {
+  form: FormState;
+  name: keyof typeof REQUEST_CHOICES;
+  options: Array<{ value: string; label: string }>;
+}) {
+  const choice = REQUEST_CHOICES[props.name];
   return (
     <SelectField
       form={props.form}
-      name="categoryId"
-      label={m('cases.f.categoryId')}
+      name={props.name}
+      label={m(choice.label)}
       required
-      placeholder={m('cases.chooseCategory')}
-      options={props.categories.map((c) => ({ value: c.id, label: c.name }))}
+      placeholder={m(choice.placeholder)}
+      options={props.options}
     />
   );
 }
 
-/** How soon, in both request forms. */
-function UrgencyField(props: { form: FormState }) {
-  return (
-    <SelectField
-      form={props.form}
-      name="urgency"
-      label={m('cases.f.urgency')}
-      required
-      placeholder={m('cases.chooseUrgency')}
-      options={(['today', 'week', 'flexible'] as const).map((u) => ({ value: u, label: urgencyLabel(u) }))}
-    />
-  );
-}
+const categoryOptions = (categories: CategoryRow[]) =>
+  categories.map((c) => ({ value: c.id, label: c.name }));
+const urgencyOptions = () =>
+  (['today', 'week', 'flexible'] as const).map((u) => ({ value: u, label: urgencyLabel(u) }));
 
 /** The intake form, made for a phone call: keyboard only, the first field focused, the consent sentence to read. */
 export function IntakePage(props: {
@@ -377,8 +378,8 @@ export function IntakePage(props: {
         <fieldset class="intake__group">
           <legend>{m('cases.groupNeed')}</legend>
           <div class="field-row">
-            <CategoryField form={form} categories={props.categories} />
-            <UrgencyField form={form} />
+            <RequestChoice form={form} name="categoryId" options={categoryOptions(props.categories)} />
+            <RequestChoice form={form} name="urgency" options={urgencyOptions()} />
           </div>
           <TextArea
             form={form}
@@ -497,6 +498,41 @@ function eventBody(e: CaseFile['events'][number]): string {
   return e.body;
 }
 
+/** A structure to offer the case to, with why (distance, communes and domain covered, how fast it answers). */
+function organizationSuggestion(o: Suggestions['organizations'][number], r: CaseFile['row']) {
+  return {
+    id: o.id,
+    name: o.name,
+    reasons: [
+      staffDistance(o.distanceKm),
+      o.coversArea ? t('cases.whyCovers', { area: r.areaName }) : m('cases.whyNear'),
+      o.coversCategory
+        ? t('cases.whyCategory', { category: r.categoryName.toLowerCase() })
+        : m('cases.whyDomain'),
+      o.meanAcceptMs !== null
+        ? t('cases.whyResponds', { duration: shortDuration(o.meanAcceptMs) })
+        : m('cases.whyNoHistory'),
+      o.live > 0 ? t('cases.whyLive', { count: o.live }) : '',
+    ],
+  };
+}
+
+/** A volunteer to offer the case to, with why (distance, radius, availability, when last asked). */
+function volunteerSuggestion(v: Suggestions['volunteers'][number]) {
+  return {
+    id: v.accountId,
+    name: v.name,
+    reasons: [
+      staffDistance(v.distanceKm),
+      v.radiusKm ? t('cases.whyRadius', { radius: v.radiusKm }) : '',
+      v.availableToday ? m('cases.whyAvailableToday') : m('cases.whyNotToday'),
+      v.lastSolicitedAt
+        ? t('cases.whySolicited', { duration: shortDuration(Date.now() - v.lastSolicitedAt.getTime()) })
+        : m('cases.whyNeverSolicited'),
+    ],
+  };
+}
+
 /** A case file: the person, the need, routing, the timeline and the forms to act on it. */
 export function CasePage(props: {
   page: PageContext;
@@ -513,6 +549,7 @@ export function CasePage(props: {
   const closeForm = props.forms.close ?? empty;
   const routeForm = props.forms.route ?? empty;
   const csrf = props.page.csrfToken;
+  const routeAction = `/console/dossiers/${r.id}/orienter`;
   // The steps offered as buttons: those the case's status allows, and following it for another operator's case.
   const steps: Array<keyof typeof STEP_KEYS> = (['qualify', 'start'] as const).filter((s) =>
     file.actions.includes(s),
@@ -667,49 +704,16 @@ export function CasePage(props: {
           <>
             <FormNotice form={routeForm} />
             <SuggestionList
-              title="cases.suggestedOrganizations"
-              empty="cases.noOrganization"
-              verb="cases.routeTo"
-              action={`/console/dossiers/${r.id}/orienter`}
-              csrfToken={csrf}
               field="organizationId"
-              items={props.suggestions.organizations.map((o) => ({
-                id: o.id,
-                name: o.name,
-                reasons: [
-                  staffDistance(o.distanceKm),
-                  o.coversArea ? t('cases.whyCovers', { area: r.areaName }) : m('cases.whyNear'),
-                  o.coversCategory
-                    ? t('cases.whyCategory', { category: r.categoryName.toLowerCase() })
-                    : m('cases.whyDomain'),
-                  o.meanAcceptMs !== null
-                    ? t('cases.whyResponds', { duration: shortDuration(o.meanAcceptMs) })
-                    : m('cases.whyNoHistory'),
-                  o.live > 0 ? t('cases.whyLive', { count: o.live }) : '',
-                ],
-              }))}
+              action={routeAction}
+              csrfToken={csrf}
+              items={props.suggestions.organizations.map((o) => organizationSuggestion(o, r))}
             />
             <SuggestionList
-              title="cases.suggestedVolunteers"
-              empty="cases.noVolunteer"
-              verb="cases.assign"
-              action={`/console/dossiers/${r.id}/orienter`}
-              csrfToken={csrf}
               field="volunteerId"
-              items={props.suggestions.volunteers.map((v) => ({
-                id: v.accountId,
-                name: v.name,
-                reasons: [
-                  staffDistance(v.distanceKm),
-                  v.radiusKm ? t('cases.whyRadius', { radius: v.radiusKm }) : '',
-                  v.availableToday ? m('cases.whyAvailableToday') : m('cases.whyNotToday'),
-                  v.lastSolicitedAt
-                    ? t('cases.whySolicited', {
-                        duration: shortDuration(Date.now() - v.lastSolicitedAt.getTime()),
-                      })
-                    : m('cases.whyNeverSolicited'),
-                ],
-              }))}
+              action={routeAction}
+              csrfToken={csrf}
+              items={props.suggestions.volunteers.map(volunteerSuggestion)}
             />
           </>
         ) : (
@@ -1067,7 +1071,7 @@ export function OnlineRequestPage(props: { page: PageContext; form: FormState; c
           </fieldset>
           <fieldset class="intake__group">
             <legend>{m('cases.groupNeed')}</legend>
-            <CategoryField form={form} categories={props.categories} />
+            <RequestChoice form={form} name="categoryId" options={categoryOptions(props.categories)} />
             <TextArea
               form={form}
               name="need"
@@ -1076,7 +1080,7 @@ export function OnlineRequestPage(props: { page: PageContext; form: FormState; c
               required
               rows={4}
             />
-            <UrgencyField form={form} />
+            <RequestChoice form={form} name="urgency" options={urgencyOptions()} />
           </fieldset>
           <div class="hp" aria-hidden="true">
             <label for="champ-siteWeb">{m('cases.honeypot')}</label>
