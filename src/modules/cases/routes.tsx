@@ -232,20 +232,23 @@ export async function casesRoutes(app: FastifyInstance) {
     'flash.caseUpdated',
   );
 
+  const renderPost = (
+    reply: FastifyReply,
+    row: { id: string; number: number; areaName: string },
+    form: FormState,
+    status = 200,
+  ) =>
+    reply.html(
+      CasePostPage({ page: reply.page(), caseId: row.id, number: row.number, areaName: row.areaName, form }),
+      status,
+    );
+
   app.get<IdParams>('/console/dossiers/:id/annonce', async (req, reply) => {
     if (!staff(req, reply)) return reply;
     if (!isUuid(req.params.id)) return reply.callNotFound();
     const draft = await cases.postDraft(req.ctx(), req.params.id);
     if (!draft) return reply.callNotFound();
-    return reply.html(
-      CasePostPage({
-        page: reply.page(),
-        caseId: draft.row.id,
-        number: draft.row.number,
-        areaName: draft.row.areaName,
-        form: emptyForm({ title: draft.title, description: draft.description }),
-      }),
-    );
+    return renderPost(reply, draft.row, emptyForm({ title: draft.title, description: draft.description }));
   });
 
   app.post<IdParams>('/console/dossiers/:id/annonce', async (req, reply) => {
@@ -256,16 +259,7 @@ export async function casesRoutes(app: FastifyInstance) {
     const parsed = parseInput(casePostInput, req.body);
     const result = parsed.ok ? await cases.publishPost(req.ctx(), req.params.id, parsed.value) : parsed;
     if (!result.ok)
-      return reply.html(
-        CasePostPage({
-          page: reply.page(),
-          caseId: draft.row.id,
-          number: draft.row.number,
-          areaName: draft.row.areaName,
-          form: { errors: result.errors, values: formValues(req.body) },
-        }),
-        422,
-      );
+      return renderPost(reply, draft.row, { errors: result.errors, values: formValues(req.body) }, 422);
     return reply.seeOther(`/console/dossiers/${req.params.id}`, 'flash.casePostPublished');
   });
 
@@ -324,47 +318,47 @@ export async function casesRoutes(app: FastifyInstance) {
     return renderAssignee(req, reply, emptyForm());
   });
 
-  app.post<IdParams>('/demandes-confiees/:id/reponse', async (req, reply) => {
-    if (!signedIn(req, reply)) return reply;
-    if (!isUuid(req.params.id)) return reply.callNotFound();
-    const parsed = parseInput(decisionInput, req.body);
-    const result = parsed.ok
-      ? await cases.decide(
-          req.ctx(),
-          req.params.id,
-          parsed.value.decision as 'accept' | 'decline',
-          parsed.value.reason,
-        )
-      : parsed;
-    if (!result.ok) {
-      if (result.errors._form?.key === 'errors.notAllowed') return reply.callNotFound();
-      return renderAssignee(req, reply, { errors: result.errors, values: formValues(req.body) }, 422);
-    }
-    const declined = parsed.ok && parsed.value.decision === 'decline';
-    return reply.seeOther(
-      declined ? '/demandes-confiees' : `/demandes-confiees/${req.params.id}`,
-      declined ? 'flash.caseDeclined' : 'flash.caseAccepted',
-    );
-  });
+  /** A POST of the assignee on a case: parse, act, then where `next` says (or the page again with errors). */
+  const assigneeAction = <S extends Parameters<typeof parseInput>[0]>(
+    path: string,
+    schema: S,
+    act: (
+      req: FastifyRequest<IdParams>,
+      value: never,
+    ) => Promise<{ ok: true } | { ok: false; errors: FormState['errors'] }>,
+    next: (id: string, value: never) => Parameters<FastifyReply['seeOther']>,
+  ) =>
+    app.post<IdParams>(`/demandes-confiees/:id/${path}`, async (req, reply) => {
+      if (!signedIn(req, reply)) return reply;
+      if (!isUuid(req.params.id)) return reply.callNotFound();
+      const failed = (errors: FormState['errors']) =>
+        errors._form?.key === 'errors.notAllowed'
+          ? reply.callNotFound()
+          : renderAssignee(req, reply, { errors, values: formValues(req.body) }, 422);
+      const parsed = parseInput(schema, req.body);
+      if (!parsed.ok) return failed(parsed.errors);
+      const result = await act(req, parsed.value as never);
+      if (!result.ok) return failed(result.errors);
+      return reply.seeOther(...next(req.params.id, parsed.value as never));
+    });
 
-  app.post<IdParams>('/demandes-confiees/:id/avancement', async (req, reply) => {
-    if (!signedIn(req, reply)) return reply;
-    if (!isUuid(req.params.id)) return reply.callNotFound();
-    const parsed = parseInput(progressInput, req.body);
-    const result = parsed.ok
-      ? await cases.report(
-          req.ctx(),
-          req.params.id,
-          parsed.value.progress as 'in_progress' | 'done',
-          parsed.value.note,
-        )
-      : parsed;
-    if (!result.ok) {
-      if (result.errors._form?.key === 'errors.notAllowed') return reply.callNotFound();
-      return renderAssignee(req, reply, { errors: result.errors, values: formValues(req.body) }, 422);
-    }
-    return reply.seeOther(`/demandes-confiees/${req.params.id}`, 'flash.caseUpdated');
-  });
+  assigneeAction(
+    'reponse',
+    decisionInput,
+    (req, v: { decision: string; reason: string }) =>
+      cases.decide(req.ctx(), req.params.id, v.decision as 'accept' | 'decline', v.reason),
+    (id, v: { decision: string }) =>
+      v.decision === 'decline'
+        ? ['/demandes-confiees', 'flash.caseDeclined']
+        : [`/demandes-confiees/${id}`, 'flash.caseAccepted'],
+  );
+  assigneeAction(
+    'avancement',
+    progressInput,
+    (req, v: { progress: string; note: string }) =>
+      cases.report(req.ctx(), req.params.id, v.progress as 'in_progress' | 'done', v.note),
+    (id) => [`/demandes-confiees/${id}`, 'flash.caseUpdated'],
+  );
 
   // ---------------------------------------------------------------------------------------------
   // A structure's API keys

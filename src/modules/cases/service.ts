@@ -21,11 +21,11 @@ import { audit } from '../../platform/audit.ts';
 import { systemCtx, type Ctx } from '../../platform/context.ts';
 import { composeMail, type Outbox } from '../../platform/mail.ts';
 import { transaction } from '../../platform/transaction.ts';
-import { t } from '../../web/i18n/index.ts';
+import { t, type MessageKey } from '../../web/i18n/index.ts';
 import type { ConversationService } from '../conversations/service.ts';
 import * as orgRepo from '../organizations/repository.ts';
 import { decodeCursor, encodeCursor, type PostService } from '../posts/service.ts';
-import type { Places } from '../territory/places.ts';
+import type { Located, Places } from '../territory/places.ts';
 import type { TerritoryService } from '../territory/service.ts';
 import * as repo from './repository.ts';
 import type {
@@ -93,6 +93,86 @@ export interface AssigneeCaseView {
   contact: { fullName: string; phone: string | null; address: string | null } | null;
   consentShare: boolean;
   operatorName: string | null;
+}
+
+/** The person as both request forms (by phone, online) describe them, placed in their commune. */
+function newBeneficiary(
+  territoryId: string,
+  input: { civility: string; firstName: string; lastName: string; phone: string | null },
+  place: Located,
+): repo.NewBeneficiary {
+  return {
+    territoryId,
+    civility: (input.civility || null) as 'mme' | 'm' | null,
+    firstName: input.firstName || null,
+    lastName: input.lastName,
+    phone: input.phone,
+    address: place.address,
+    areaId: place.areaId,
+    exactLat: place.exactLat,
+    exactLon: place.exactLon,
+  };
+}
+
+/** The case as both request forms describe it: who asks, for what, how soon, where. */
+function newCase(
+  territoryId: string,
+  beneficiaryId: string,
+  input: {
+    callerKind: string;
+    callerName: string;
+    callerPhone: string | null;
+    need: string;
+    urgency: string;
+  },
+  categoryId: string,
+  areaId: string,
+) {
+  return {
+    territoryId,
+    beneficiaryId,
+    callerKind: input.callerKind as CallerKind,
+    callerName: input.callerName || null,
+    callerPhone: input.callerPhone,
+    categoryId,
+    need: input.need,
+    urgency: input.urgency as CaseUrgency,
+    areaId,
+  };
+}
+
+/** The timeline's code for each step an operator takes on a case. */
+const STEP_EVENTS = { qualify: 'qualified', start: 'in_progress', take: 'taken' } as const;
+
+/**
+ * What a structure or a volunteer sees of a case offered to them (page and API alike): the full
+ * name, phone and address only once accepted, and only if the person agreed to share them.
+ */
+function assigneeCaseView(
+  caseId: string,
+  row: repo.CaseDetailRow,
+  a: { id: string; organizationName: string | null; acceptedAt: Date | null },
+): AssigneeCaseView {
+  const share = !!a.acceptedAt && !!row.consentShareAt;
+  return {
+    caseId,
+    number: row.number,
+    assignmentId: a.id,
+    organizationName: a.organizationName,
+    accepted: !!a.acceptedAt,
+    status: row.status,
+    name: discreetName(row),
+    areaName: row.areaName,
+    categoryName: row.categoryName,
+    need: row.need,
+    urgency: row.urgency,
+    mobilityLimited: row.mobilityLimited,
+    language: row.language,
+    hours: row.hours,
+    contact: share ? { fullName: fullName(row), phone: row.beneficiaryPhone, address: row.address } : null,
+    consentShare: !!row.consentShareAt,
+    operatorName: row.operatorName,
+  };
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -165,33 +245,17 @@ export class CaseService {
       const person = known
         ? known
         : await repo.insertBeneficiary(tx, {
-            territoryId: ctx.territoryId,
-            civility: (input.civility || null) as 'mme' | 'm' | null,
-            firstName: input.firstName || null,
-            lastName: input.lastName,
-            phone: input.phone,
-            address: place.value.address,
-            areaId: place.value.areaId,
-            exactLat: place.value.exactLat,
-            exactLon: place.value.exactLon,
+            ...newBeneficiary(ctx.territoryId, input, place.value),
             createdByAccountId: actor.accountId,
           });
       const forPerson: Ctx = { ...ctx, onBehalfOf: { beneficiaryId: person.id } };
       const created = await repo.insertCase(tx, {
-        territoryId: ctx.territoryId,
-        beneficiaryId: person.id,
+        ...newCase(ctx.territoryId, person.id, input, category.id, place.value.areaId),
         channel: 'phone',
-        callerKind: input.callerKind as CallerKind,
-        callerName: input.callerName || null,
-        callerPhone: input.callerPhone,
         callerRelationship: input.callerRelationship || null,
-        categoryId: category.id,
-        need: input.need,
-        urgency: input.urgency as CaseUrgency,
         mobilityLimited: input.mobilityLimited,
         language: input.language || null,
         hours: input.hours || null,
-        areaId: place.value.areaId,
         consentKeepAt: now,
         consentShareAt: input.consentShare ? now : null,
         operatorAccountId: actor.accountId,
@@ -229,29 +293,11 @@ export class CaseService {
     const territory = await this.deps.territories.byId(ctx.territoryId);
     const now = new Date();
     const id = await transaction(this.db, async (tx, afterCommit) => {
-      const person = await repo.insertBeneficiary(tx, {
-        territoryId: ctx.territoryId,
-        civility: (input.civility || null) as 'mme' | 'm' | null,
-        firstName: input.firstName || null,
-        lastName: input.lastName,
-        phone: input.phone,
-        address: place.value.address,
-        areaId: place.value.areaId,
-        exactLat: place.value.exactLat,
-        exactLon: place.value.exactLon,
-      });
+      const person = await repo.insertBeneficiary(tx, newBeneficiary(ctx.territoryId, input, place.value));
       const created = await repo.insertCase(tx, {
-        territoryId: ctx.territoryId,
-        beneficiaryId: person.id,
+        ...newCase(ctx.territoryId, person.id, input, category.id, place.value.areaId),
         channel: 'online',
-        callerKind: input.callerKind as CallerKind,
-        callerName: input.callerName || null,
-        callerPhone: input.callerPhone,
         callerEmail: input.callerEmail || null,
-        categoryId: category.id,
-        need: input.need,
-        urgency: input.urgency as CaseUrgency,
-        areaId: place.value.areaId,
         // The form's single box covers both: keeping the data and sharing what is needed.
         consentKeepAt: now,
         consentShareAt: now,
@@ -370,16 +416,24 @@ export class CaseService {
     if (input.kind === 'call' && !input.callResult) return fail('callResult', 'errors.required');
     if (input.kind === 'note' && !input.body) return fail('body', 'errors.required');
     await transaction(this.db, async (tx) => {
-      await repo.insertEvent(tx, {
-        caseId: id,
+      await this.addToTimeline(tx, ctx, id, {
         kind: input.kind as 'note' | 'call',
         callResult: input.kind === 'call' ? (input.callResult as 'reached') : null,
         body: input.body,
-        authorAccountId: ctx.actor!.accountId,
       });
       await audit(tx, this.forCase(ctx, row), `case.${input.kind}`, { type: 'case', id });
     });
     return ok(undefined);
+  }
+
+  /** A line on the case's timeline, signed by the operator acting now. */
+  private addToTimeline(
+    tx: Executor,
+    ctx: Ctx,
+    id: string,
+    event: Omit<Parameters<typeof repo.insertEvent>[1], 'caseId' | 'authorAccountId'>,
+  ) {
+    return repo.insertEvent(tx, { caseId: id, ...event, authorAccountId: ctx.actor!.accountId });
   }
 
   private forCase(ctx: Ctx, row: { beneficiaryId: string }): Ctx {
@@ -394,12 +448,10 @@ export class CaseService {
     if (input.date && !at) return fail('date', 'errors.date');
     await transaction(this.db, async (tx) => {
       await repo.updateCase(tx, id, { callbackAt: at, callbackNote: at ? input.note || null : null });
-      await repo.insertEvent(tx, {
-        caseId: id,
+      await this.addToTimeline(tx, ctx, id, {
         kind: 'callback',
         code: at ? 'set' : 'cleared',
         body: at ? `${at.toISOString()}|${input.note}` : '',
-        authorAccountId: ctx.actor!.accountId,
       });
       await audit(tx, this.forCase(ctx, row), at ? 'case.callback_set' : 'case.callback_clear', {
         type: 'case',
@@ -409,37 +461,24 @@ export class CaseService {
     return ok(undefined);
   }
 
-  /** Qualify (an online request checked by phone) or start (help under way). */
+  /** Qualify (an online request checked by phone), start (help under way), or take (follow it). */
   async step(ctx: Ctx, id: string, action: 'qualify' | 'start' | 'take'): Promise<Result> {
     const row = await this.load(ctx, id);
     if (!row) return fail('_form', 'errors.notAllowed');
-    if (action === 'take') {
-      await transaction(this.db, async (tx) => {
-        await repo.updateCase(tx, id, { operatorAccountId: ctx.actor!.accountId });
-        await repo.insertEvent(tx, {
-          caseId: id,
-          kind: 'status',
-          code: 'taken',
-          authorAccountId: ctx.actor!.accountId,
-        });
-        await audit(tx, this.forCase(ctx, row), 'case.take', { type: 'case', id });
-      });
-      return ok(undefined);
-    }
-    if (!caseActions(row.status).includes(action)) return fail('_form', 'errors.caseStep');
+    if (action !== 'take' && !caseActions(row.status).includes(action))
+      return fail('_form', 'errors.caseStep');
     const now = new Date();
     await transaction(this.db, async (tx) => {
-      await this.change(
-        tx,
-        row,
-        action === 'qualify' ? { qualifiedAt: now } : { startedAt: now, qualifiedAt: row.qualifiedAt ?? now },
-      );
-      await repo.insertEvent(tx, {
-        caseId: id,
-        kind: 'status',
-        code: action === 'qualify' ? 'qualified' : 'in_progress',
-        authorAccountId: ctx.actor!.accountId,
-      });
+      if (action === 'take') await repo.updateCase(tx, id, { operatorAccountId: ctx.actor!.accountId });
+      else
+        await this.change(
+          tx,
+          row,
+          action === 'qualify'
+            ? { qualifiedAt: now }
+            : { startedAt: now, qualifiedAt: row.qualifiedAt ?? now },
+        );
+      await this.addToTimeline(tx, ctx, id, { kind: 'status', code: STEP_EVENTS[action] });
       await audit(tx, this.forCase(ctx, row), `case.${action}`, { type: 'case', id });
     });
     return ok(undefined);
@@ -472,12 +511,10 @@ export class CaseService {
       // Offers still waiting are withdrawn: nobody must accept a closed case.
       for (const a of await repo.liveAssignments(tx, id))
         if (!a.acceptedAt) await repo.updateAssignment(tx, a.id, { withdrawnAt: now });
-      await repo.insertEvent(tx, {
-        caseId: id,
+      await this.addToTimeline(tx, ctx, id, {
         kind: 'status',
         code: input.closing,
         body: [input.outcome, input.helpedBy, input.outcomeNote].filter(Boolean).join(' — '),
-        authorAccountId: ctx.actor!.accountId,
       });
       await audit(
         tx,
@@ -579,51 +616,25 @@ export class CaseService {
     const row = await this.load(ctx, id);
     if (!row) return fail('_form', 'errors.notAllowed');
     if (isClosed(row.status)) return fail('_form', 'errors.caseStep');
-    const territory = await this.deps.territories.byId(ctx.territoryId);
-    const link = `${this.deps.publicUrl}/demandes-confiees/${id}`;
+    const vars = {
+      category: row.categoryName,
+      area: row.areaName,
+      link: `${this.deps.publicUrl}/demandes-confiees/${id}`,
+    };
     const live = await repo.liveAssignments(this.db, id);
     if (to.organizationId) {
       const org = await orgRepo.findById(this.db, ctx.territoryId, to.organizationId);
       if (!org || !org.validatedAt) return fail('organizationId', 'errors.choice');
       if (live.some((a) => a.organizationId === org.id))
         return fail('organizationId', 'errors.caseAlreadyOffered');
-      await transaction(this.db, async (tx, afterCommit) => {
-        await repo.insertAssignment(tx, {
-          territoryId: ctx.territoryId,
-          caseId: id,
-          kind: 'organization',
-          organizationId: org.id,
-          offeredByAccountId: ctx.actor!.accountId,
-        });
-        await this.markRouted(tx, row);
-        await repo.insertEvent(tx, {
-          caseId: id,
-          kind: 'routing',
-          code: 'offered',
-          body: org.name,
-          authorAccountId: ctx.actor!.accountId,
-        });
-        await audit(
-          tx,
-          this.forCase(ctx, row),
-          'case.route',
-          { type: 'case', id },
-          { organizationId: org.id },
-        );
-        for (const member of await orgRepo.teamEmails(tx, org.id))
-          await this.deps.outbox.queueMail(
-            tx,
-            afterCommit,
-            ctx.territoryId,
-            composeMail({
-              to: member.email,
-              name: member.displayName,
-              territoryName: territory?.name ?? '',
-              subject: 'mail.caseOfferedSubject',
-              body: 'mail.caseOfferedOrgBody',
-              vars: { organization: org.name, category: row.categoryName, area: row.areaName, link },
-            }),
-          );
+      await this.offer(ctx, id, row, {
+        to: { kind: 'organization', organizationId: org.id },
+        name: org.name,
+        action: 'case.route',
+        detail: { organizationId: org.id },
+        recipients: (tx) => orgRepo.teamEmails(tx, org.id),
+        mail: 'mail.caseOfferedOrgBody',
+        vars: { organization: org.name, ...vars },
       });
       return ok(undefined);
     }
@@ -632,42 +643,14 @@ export class CaseService {
       if (!volunteer) return fail('volunteerId', 'errors.choice');
       if (live.some((a) => a.volunteerAccountId === volunteer.id))
         return fail('volunteerId', 'errors.caseAlreadyOffered');
-      await transaction(this.db, async (tx, afterCommit) => {
-        await repo.insertAssignment(tx, {
-          territoryId: ctx.territoryId,
-          caseId: id,
-          kind: 'volunteer',
-          volunteerAccountId: volunteer.id,
-          offeredByAccountId: ctx.actor!.accountId,
-        });
-        await this.markRouted(tx, row);
-        await repo.insertEvent(tx, {
-          caseId: id,
-          kind: 'routing',
-          code: 'offered',
-          body: volunteer.displayName,
-          authorAccountId: ctx.actor!.accountId,
-        });
-        await audit(
-          tx,
-          this.forCase(ctx, row),
-          'case.assign',
-          { type: 'case', id },
-          { volunteerId: volunteer.id },
-        );
-        await this.deps.outbox.queueMail(
-          tx,
-          afterCommit,
-          ctx.territoryId,
-          composeMail({
-            to: volunteer.email,
-            name: volunteer.displayName,
-            territoryName: territory?.name ?? '',
-            subject: 'mail.caseOfferedSubject',
-            body: 'mail.caseOfferedVolunteerBody',
-            vars: { category: row.categoryName, area: row.areaName, link },
-          }),
-        );
+      await this.offer(ctx, id, row, {
+        to: { kind: 'volunteer', volunteerAccountId: volunteer.id },
+        name: volunteer.displayName,
+        action: 'case.assign',
+        detail: { volunteerId: volunteer.id },
+        recipients: async () => [volunteer],
+        mail: 'mail.caseOfferedVolunteerBody',
+        vars,
       });
       // A conversation about the case between the operator and the volunteer (no personal data in it).
       await this.conversations
@@ -684,6 +667,53 @@ export class CaseService {
       return ok(undefined);
     }
     return fail('_form', 'errors.choice');
+  }
+
+  /**
+   * One offer, to a structure or a volunteer: the assignment, the case « orienté », a line on the
+   * timeline, the audit, and a mail to each person who may answer it.
+   */
+  private async offer(
+    ctx: Ctx,
+    id: string,
+    row: repo.CaseDetailRow,
+    offer: {
+      to:
+        { kind: 'organization'; organizationId: string } | { kind: 'volunteer'; volunteerAccountId: string };
+      name: string;
+      action: 'case.route' | 'case.assign';
+      detail: Record<string, string>;
+      recipients: (tx: Executor) => Promise<Array<{ email: string; displayName: string }>>;
+      mail: MessageKey;
+      vars: Record<string, string>;
+    },
+  ) {
+    const territory = await this.deps.territories.byId(ctx.territoryId);
+    await transaction(this.db, async (tx, afterCommit) => {
+      await repo.insertAssignment(tx, {
+        territoryId: ctx.territoryId,
+        caseId: id,
+        ...offer.to,
+        offeredByAccountId: ctx.actor!.accountId,
+      });
+      await this.markRouted(tx, row);
+      await this.addToTimeline(tx, ctx, id, { kind: 'routing', code: 'offered', body: offer.name });
+      await audit(tx, this.forCase(ctx, row), offer.action, { type: 'case', id }, offer.detail);
+      for (const person of await offer.recipients(tx))
+        await this.deps.outbox.queueMail(
+          tx,
+          afterCommit,
+          ctx.territoryId,
+          composeMail({
+            to: person.email,
+            name: person.displayName,
+            territoryName: territory?.name ?? '',
+            subject: 'mail.caseOfferedSubject',
+            body: offer.mail,
+            vars: offer.vars,
+          }),
+        );
+    });
   }
 
   private async markRouted(tx: Executor, row: repo.CaseDetailRow) {
@@ -705,12 +735,7 @@ export class CaseService {
     await transaction(this.db, async (tx) => {
       await repo.updateAssignment(tx, a.id, { withdrawnAt: new Date() });
       await this.afterOfferEnded(tx, row);
-      await repo.insertEvent(tx, {
-        caseId: id,
-        kind: 'routing',
-        code: 'withdrawn',
-        authorAccountId: ctx.actor!.accountId,
-      });
+      await this.addToTimeline(tx, ctx, id, { kind: 'routing', code: 'withdrawn' });
       await audit(tx, this.forCase(ctx, row), 'case.withdraw_offer', { type: 'case', id });
     });
     return ok(undefined);
@@ -745,31 +770,13 @@ export class CaseService {
     if (!a) return null;
     const row = await repo.findCase(this.db, ctx.territoryId, caseId);
     if (!row) return null;
-    const share = !!a.acceptedAt && !!row.consentShareAt;
-    if (share)
+    const view = assigneeCaseView(caseId, row, a);
+    if (view.contact)
       await audit(this.db, this.forCase(ctx, row), 'beneficiary.read_by_assignee', {
         type: 'case',
         id: caseId,
       });
-    return {
-      caseId,
-      number: row.number,
-      assignmentId: a.id,
-      organizationName: a.organizationName,
-      accepted: !!a.acceptedAt,
-      status: row.status,
-      name: discreetName(row),
-      areaName: row.areaName,
-      categoryName: row.categoryName,
-      need: row.need,
-      urgency: row.urgency,
-      mobilityLimited: row.mobilityLimited,
-      language: row.language,
-      hours: row.hours,
-      contact: share ? { fullName: fullName(row), phone: row.beneficiaryPhone, address: row.address } : null,
-      consentShare: !!row.consentShareAt,
-      operatorName: row.operatorName,
-    };
+    return view;
   }
 
   /** The assignee accepts or declines an offer; the time to accept is what operators see. */
@@ -942,13 +949,7 @@ export class CaseService {
     if (!created.ok) return created;
     await transaction(this.db, async (tx) => {
       await repo.updateCase(tx, id, { postId: created.value.id });
-      await repo.insertEvent(tx, {
-        caseId: id,
-        kind: 'routing',
-        code: 'post',
-        body: input.title,
-        authorAccountId: ctx.actor!.accountId,
-      });
+      await this.addToTimeline(tx, ctx, id, { kind: 'routing', code: 'post', body: input.title });
     });
     return ok({ postId: created.value.id });
   }
@@ -1025,26 +1026,7 @@ export class CaseService {
     );
     const row = a ? await repo.findCase(this.db, territoryId, caseId) : null;
     if (!a || !row) return null;
-    const share = !!a.acceptedAt && !!row.consentShareAt;
-    return {
-      caseId,
-      number: row.number,
-      assignmentId: a.id,
-      organizationName: a.organizationName,
-      accepted: !!a.acceptedAt,
-      status: row.status,
-      name: discreetName(row),
-      areaName: row.areaName,
-      categoryName: row.categoryName,
-      need: row.need,
-      urgency: row.urgency,
-      mobilityLimited: row.mobilityLimited,
-      language: row.language,
-      hours: row.hours,
-      contact: share ? { fullName: fullName(row), phone: row.beneficiaryPhone, address: row.address } : null,
-      consentShare: !!row.consentShareAt,
-      operatorName: row.operatorName,
-    } satisfies AssigneeCaseView;
+    return assigneeCaseView(caseId, row, a);
   }
 
   /** `POST /api/v1/cases/{id}/status` for a structure: accept, decline, under way, done. */

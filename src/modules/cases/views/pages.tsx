@@ -17,6 +17,7 @@ import { formatDateTime, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import type { AssigneeCaseView, CaseService } from '../service.ts';
+import { HelplineNotice, PersonField, PostButton, SuggestionList } from './components.tsx';
 
 type Queue = NonNullable<Awaited<ReturnType<CaseService['queue']>>>;
 type CaseFile = NonNullable<Awaited<ReturnType<CaseService['view']>>>;
@@ -49,6 +50,11 @@ const OUTCOME_KEYS = {
   solved_otherwise: 'cases.outcome.solved_otherwise',
   no_longer_needed: 'cases.outcome.no_longer_needed',
   no_solution: 'cases.outcome.no_solution',
+} as const;
+const STEP_KEYS = {
+  qualify: 'cases.qualify',
+  start: 'cases.start',
+  take: 'cases.take',
 } as const;
 const CALLER_KEYS = {
   self: 'cases.caller.self',
@@ -296,6 +302,35 @@ export function DuplicateNotice(props: { duplicates: Duplicates; form?: FormStat
   );
 }
 
+/** The two required choices both request forms ask the same way: the kind of help, and how soon. */
+const REQUEST_CHOICES = {
+  categoryId: { label: 'cases.f.categoryId', placeholder: 'cases.chooseCategory' },
+  urgency: { label: 'cases.f.urgency', placeholder: 'cases.chooseUrgency' },
+} as const;
+
+function RequestChoice(props: {
+  form: FormState;
+  name: keyof typeof REQUEST_CHOICES;
+  options: Array<{ value: string; label: string }>;
+}) {
+  const choice = REQUEST_CHOICES[props.name];
+  return (
+    <SelectField
+      form={props.form}
+      name={props.name}
+      label={m(choice.label)}
+      required
+      placeholder={m(choice.placeholder)}
+      options={props.options}
+    />
+  );
+}
+
+const categoryOptions = (categories: CategoryRow[]) =>
+  categories.map((c) => ({ value: c.id, label: c.name }));
+const urgencyOptions = () =>
+  (['today', 'week', 'flexible'] as const).map((u) => ({ value: u, label: urgencyLabel(u) }));
+
 /** The intake form, made for a phone call: keyboard only, the first field focused, the consent sentence to read. */
 export function IntakePage(props: {
   page: PageContext;
@@ -333,75 +368,21 @@ export function IntakePage(props: {
                 </option>
               </select>
             </div>
-            <TextField
-              form={form}
-              name="lastName"
-              label={labels.lastName}
-              required
-              maxlength={CASE_LIMITS.name}
-              autocomplete="off"
-            />
-            <TextField
-              form={form}
-              name="firstName"
-              label={labels.firstName}
-              maxlength={CASE_LIMITS.name}
-              autocomplete="off"
-            />
+            <PersonField form={form} name="lastName" channel="phone" />
+            <PersonField form={form} name="firstName" channel="phone" />
           </div>
           <div class="field-row">
-            <TextField
-              form={form}
-              name="phone"
-              label={labels.phone}
-              hint={m('cases.phoneHint')}
-              type="tel"
-              inputmode="tel"
-              maxlength={25}
-              autocomplete="off"
-            />
-            <TextField
-              form={form}
-              name="commune"
-              label={labels.commune}
-              hint={m('cases.communeHint')}
-              required
-              maxlength={120}
-              autocomplete="off"
-            />
+            <PersonField form={form} name="phone" channel="phone" hint={m('cases.phoneHint')} />
+            <PersonField form={form} name="commune" channel="phone" hint={m('cases.communeHint')} />
           </div>
-          <TextField
-            form={form}
-            name="address"
-            label={labels.address}
-            hint={m('cases.addressHint')}
-            maxlength={CASE_LIMITS.address}
-            autocomplete="off"
-          />
+          <PersonField form={form} name="address" channel="phone" hint={m('cases.addressHint')} />
           <DuplicateNotice duplicates={props.duplicates} form={form} choose={true} />
         </fieldset>
         <fieldset class="intake__group">
           <legend>{m('cases.groupNeed')}</legend>
           <div class="field-row">
-            <SelectField
-              form={form}
-              name="categoryId"
-              label={labels.categoryId}
-              required
-              placeholder={m('cases.chooseCategory')}
-              options={props.categories.map((c) => ({ value: c.id, label: c.name }))}
-            />
-            <SelectField
-              form={form}
-              name="urgency"
-              label={labels.urgency}
-              required
-              placeholder={m('cases.chooseUrgency')}
-              options={(['today', 'week', 'flexible'] as const).map((u) => ({
-                value: u,
-                label: urgencyLabel(u),
-              }))}
-            />
+            <RequestChoice form={form} name="categoryId" options={categoryOptions(props.categories)} />
+            <RequestChoice form={form} name="urgency" options={urgencyOptions()} />
           </div>
           <TextArea
             form={form}
@@ -445,13 +426,7 @@ export function IntakePage(props: {
             }))}
           />
           <div class="field-row">
-            <TextField
-              form={form}
-              name="callerName"
-              label={labels.callerName}
-              maxlength={CASE_LIMITS.name}
-              autocomplete="off"
-            />
+            <PersonField form={form} name="callerName" channel="phone" />
             <TextField
               form={form}
               name="callerRelationship"
@@ -460,15 +435,7 @@ export function IntakePage(props: {
               maxlength={CASE_LIMITS.relationship}
               autocomplete="off"
             />
-            <TextField
-              form={form}
-              name="callerPhone"
-              label={labels.callerPhone}
-              type="tel"
-              inputmode="tel"
-              maxlength={25}
-              autocomplete="off"
-            />
+            <PersonField form={form} name="callerPhone" channel="phone" />
           </div>
         </fieldset>
         <fieldset class="intake__group">
@@ -534,6 +501,41 @@ function eventBody(e: CaseFile['events'][number]): string {
   return e.body;
 }
 
+/** A structure to offer the case to, with why (distance, communes and domain covered, how fast it answers). */
+function organizationSuggestion(o: Suggestions['organizations'][number], r: CaseFile['row']) {
+  return {
+    id: o.id,
+    name: o.name,
+    reasons: [
+      staffDistance(o.distanceKm),
+      o.coversArea ? t('cases.whyCovers', { area: r.areaName }) : m('cases.whyNear'),
+      o.coversCategory
+        ? t('cases.whyCategory', { category: r.categoryName.toLowerCase() })
+        : m('cases.whyDomain'),
+      o.meanAcceptMs !== null
+        ? t('cases.whyResponds', { duration: shortDuration(o.meanAcceptMs) })
+        : m('cases.whyNoHistory'),
+      o.live > 0 ? t('cases.whyLive', { count: o.live }) : '',
+    ],
+  };
+}
+
+/** A volunteer to offer the case to, with why (distance, radius, availability, when last asked). */
+function volunteerSuggestion(v: Suggestions['volunteers'][number]) {
+  return {
+    id: v.accountId,
+    name: v.name,
+    reasons: [
+      staffDistance(v.distanceKm),
+      v.radiusKm ? t('cases.whyRadius', { radius: v.radiusKm }) : '',
+      v.availableToday ? m('cases.whyAvailableToday') : m('cases.whyNotToday'),
+      v.lastSolicitedAt
+        ? t('cases.whySolicited', { duration: shortDuration(Date.now() - v.lastSolicitedAt.getTime()) })
+        : m('cases.whyNeverSolicited'),
+    ],
+  };
+}
+
 /** A case file: the person, the need, routing, the timeline and the forms to act on it. */
 export function CasePage(props: {
   page: PageContext;
@@ -550,6 +552,12 @@ export function CasePage(props: {
   const closeForm = props.forms.close ?? empty;
   const routeForm = props.forms.route ?? empty;
   const csrf = props.page.csrfToken;
+  const routeAction = `/console/dossiers/${r.id}/orienter`;
+  // The steps offered as buttons: those the case's status allows, and following it for another operator's case.
+  const steps: Array<keyof typeof STEP_KEYS> = (['qualify', 'start'] as const).filter((s) =>
+    file.actions.includes(s),
+  );
+  if (r.operatorAccountId !== props.page.viewer?.accountId) steps.push('take');
   return (
     <Layout page={props.page} title={t('cases.caseTitle', { number: r.number })}>
       <ConsoleNav current="queue" />
@@ -625,36 +633,17 @@ export function CasePage(props: {
           )}
           {!closed ? (
             <div class="actions">
-              {file.actions.includes('qualify') ? (
-                <PostForm action={`/console/dossiers/${r.id}/etape`} csrfToken={csrf} class="inline-form">
-                  <input type="hidden" name="step" value="qualify" />
-                  <button type="submit" class="button button--secondary button--small">
-                    {m('cases.qualify')}
-                  </button>
-                </PostForm>
-              ) : (
-                ''
-              )}
-              {file.actions.includes('start') ? (
-                <PostForm action={`/console/dossiers/${r.id}/etape`} csrfToken={csrf} class="inline-form">
-                  <input type="hidden" name="step" value="start" />
-                  <button type="submit" class="button button--secondary button--small">
-                    {m('cases.start')}
-                  </button>
-                </PostForm>
-              ) : (
-                ''
-              )}
-              {r.operatorAccountId !== props.page.viewer?.accountId ? (
-                <PostForm action={`/console/dossiers/${r.id}/etape`} csrfToken={csrf} class="inline-form">
-                  <input type="hidden" name="step" value="take" />
-                  <button type="submit" class="button button--secondary button--small">
-                    {m('cases.take')}
-                  </button>
-                </PostForm>
-              ) : (
-                ''
-              )}
+              {steps.map((step) => (
+                <PostButton
+                  action={`/console/dossiers/${r.id}/etape`}
+                  csrfToken={csrf}
+                  name="step"
+                  value={step}
+                  buttonClass="button button--secondary button--small"
+                >
+                  {m(STEP_KEYS[step])}
+                </PostButton>
+              ))}
               {!r.postId ? (
                 <a class="button button--secondary button--small" href={`/console/dossiers/${r.id}/annonce`}>
                   {m('cases.publishPost')}
@@ -696,12 +685,15 @@ export function CasePage(props: {
                             })}
                 </span>
                 {!a.acceptedAt && !a.declinedAt && !a.expiredAt && !a.withdrawnAt && !closed ? (
-                  <PostForm action={`/console/dossiers/${r.id}/retirer`} csrfToken={csrf} class="inline-form">
-                    <input type="hidden" name="assignmentId" value={a.id} />
-                    <button type="submit" class="link-button">
-                      {m('cases.withdrawOffer')}
-                    </button>
-                  </PostForm>
+                  <PostButton
+                    action={`/console/dossiers/${r.id}/retirer`}
+                    csrfToken={csrf}
+                    name="assignmentId"
+                    value={a.id}
+                    buttonClass="link-button"
+                  >
+                    {m('cases.withdrawOffer')}
+                  </PostButton>
                 ) : (
                   ''
                 )}
@@ -714,85 +706,18 @@ export function CasePage(props: {
         {!closed ? (
           <>
             <FormNotice form={routeForm} />
-            <h3>{m('cases.suggestedOrganizations')}</h3>
-            {props.suggestions.organizations.length === 0 ? (
-              <p class="muted">{m('cases.noOrganization')}</p>
-            ) : (
-              <ol class="suggestions">
-                {props.suggestions.organizations.map((o) => (
-                  <li class="suggestion">
-                    <div>
-                      <strong safe>{o.name}</strong>
-                      <p class="suggestion__why" safe>
-                        {[
-                          staffDistance(o.distanceKm),
-                          o.coversArea ? t('cases.whyCovers', { area: r.areaName }) : m('cases.whyNear'),
-                          o.coversCategory
-                            ? t('cases.whyCategory', { category: r.categoryName.toLowerCase() })
-                            : m('cases.whyDomain'),
-                          o.meanAcceptMs !== null
-                            ? t('cases.whyResponds', { duration: shortDuration(o.meanAcceptMs) })
-                            : m('cases.whyNoHistory'),
-                          o.live > 0 ? t('cases.whyLive', { count: o.live }) : '',
-                        ]
-                          .filter(Boolean)
-                          .join(', ')}
-                      </p>
-                    </div>
-                    <PostForm
-                      action={`/console/dossiers/${r.id}/orienter`}
-                      csrfToken={csrf}
-                      class="inline-form"
-                    >
-                      <input type="hidden" name="organizationId" value={o.id} />
-                      <button type="submit" class="button button--small">
-                        <span>{m('cases.routeTo')}</span>
-                        <span class="visually-hidden" safe>{` ${o.name}`}</span>
-                      </button>
-                    </PostForm>
-                  </li>
-                ))}
-              </ol>
-            )}
-            <h3>{m('cases.suggestedVolunteers')}</h3>
-            {props.suggestions.volunteers.length === 0 ? (
-              <p class="muted">{m('cases.noVolunteer')}</p>
-            ) : (
-              <ol class="suggestions">
-                {props.suggestions.volunteers.map((v) => (
-                  <li class="suggestion">
-                    <div>
-                      <strong safe>{v.name}</strong>
-                      <p class="suggestion__why" safe>
-                        {[
-                          staffDistance(v.distanceKm),
-                          v.radiusKm ? t('cases.whyRadius', { radius: v.radiusKm }) : '',
-                          v.availableToday ? m('cases.whyAvailableToday') : m('cases.whyNotToday'),
-                          v.lastSolicitedAt
-                            ? t('cases.whySolicited', {
-                                duration: shortDuration(Date.now() - v.lastSolicitedAt.getTime()),
-                              })
-                            : m('cases.whyNeverSolicited'),
-                        ]
-                          .filter(Boolean)
-                          .join(', ')}
-                      </p>
-                    </div>
-                    <PostForm
-                      action={`/console/dossiers/${r.id}/orienter`}
-                      csrfToken={csrf}
-                      class="inline-form"
-                    >
-                      <input type="hidden" name="volunteerId" value={v.accountId} />
-                      <button type="submit" class="button button--small">
-                        <span>{m('cases.assign')}</span>
-                        <span class="visually-hidden" safe>{` ${v.name}`}</span>
-                      </button>
-                    </PostForm>
-                  </li>
-                ))}
-              </ol>
-            )}
+            <SuggestionList
+              field="organizationId"
+              action={routeAction}
+              csrfToken={csrf}
+              items={props.suggestions.organizations.map((o) => organizationSuggestion(o, r))}
+            />
+            <SuggestionList
+              field="volunteerId"
+              action={routeAction}
+              csrfToken={csrf}
+              items={props.suggestions.volunteers.map(volunteerSuggestion)}
+            />
           </>
         ) : (
           ''
@@ -1100,13 +1025,7 @@ export function OnlineRequestPage(props: { page: PageContext; form: FormState; c
       <div class="narrow">
         <h1>{m('cases.onlineTitle')}</h1>
         <p class="lead">{m('cases.onlineLead')}</p>
-        {props.page.territory.helplinePhone ? (
-          <p class="helpline" safe>
-            {t('cases.onlinePreferPhone', { phone: formatPhone(props.page.territory.helplinePhone) })}
-          </p>
-        ) : (
-          ''
-        )}
+        <HelplineNotice phone={props.page.territory.helplinePhone} />
         <FormNotice form={form} />
         <ErrorSummary form={fieldErrorsOnly(form)} labels={labels} />
         <PostForm action="/demander-de-l-aide" csrfToken={props.page.csrfToken}>
@@ -1133,65 +1052,17 @@ export function OnlineRequestPage(props: { page: PageContext; form: FormState; c
                 { value: 'm', label: m('cases.civility.m') },
               ]}
             />
-            <TextField
-              form={form}
-              name="lastName"
-              label={labels.lastName}
-              required
-              maxlength={CASE_LIMITS.name}
-              autocomplete="family-name"
-            />
-            <TextField
-              form={form}
-              name="firstName"
-              label={labels.firstName}
-              maxlength={CASE_LIMITS.name}
-              autocomplete="given-name"
-            />
-            <TextField
-              form={form}
-              name="phone"
-              label={labels.phone}
-              hint={m('cases.phoneHint')}
-              type="tel"
-              maxlength={25}
-              autocomplete="tel"
-            />
-            <TextField
-              form={form}
-              name="commune"
-              label={labels.commune}
-              required
-              maxlength={120}
-              autocomplete="address-level2"
-            />
-            <TextField
-              form={form}
-              name="address"
-              label={labels.address}
-              hint={m('cases.onlineAddressHint')}
-              maxlength={CASE_LIMITS.address}
-              autocomplete="street-address"
-            />
+            <PersonField form={form} name="lastName" channel="online" />
+            <PersonField form={form} name="firstName" channel="online" />
+            <PersonField form={form} name="phone" channel="online" hint={m('cases.phoneHint')} />
+            <PersonField form={form} name="commune" channel="online" />
+            <PersonField form={form} name="address" channel="online" hint={m('cases.onlineAddressHint')} />
           </fieldset>
           <fieldset class="intake__group">
             <legend>{m('cases.onlineYou')}</legend>
             <p class="field__hint">{m('cases.onlineYouHint')}</p>
-            <TextField
-              form={form}
-              name="callerName"
-              label={labels.callerName}
-              maxlength={CASE_LIMITS.name}
-              autocomplete="name"
-            />
-            <TextField
-              form={form}
-              name="callerPhone"
-              label={labels.callerPhone}
-              type="tel"
-              maxlength={25}
-              autocomplete="tel"
-            />
+            <PersonField form={form} name="callerName" channel="online" />
+            <PersonField form={form} name="callerPhone" channel="online" />
             <TextField
               form={form}
               name="callerEmail"
@@ -1203,14 +1074,7 @@ export function OnlineRequestPage(props: { page: PageContext; form: FormState; c
           </fieldset>
           <fieldset class="intake__group">
             <legend>{m('cases.groupNeed')}</legend>
-            <SelectField
-              form={form}
-              name="categoryId"
-              label={labels.categoryId}
-              required
-              placeholder={m('cases.chooseCategory')}
-              options={props.categories.map((c) => ({ value: c.id, label: c.name }))}
-            />
+            <RequestChoice form={form} name="categoryId" options={categoryOptions(props.categories)} />
             <TextArea
               form={form}
               name="need"
@@ -1219,17 +1083,7 @@ export function OnlineRequestPage(props: { page: PageContext; form: FormState; c
               required
               rows={4}
             />
-            <SelectField
-              form={form}
-              name="urgency"
-              label={labels.urgency}
-              required
-              placeholder={m('cases.chooseUrgency')}
-              options={(['today', 'week', 'flexible'] as const).map((u) => ({
-                value: u,
-                label: urgencyLabel(u),
-              }))}
-            />
+            <RequestChoice form={form} name="urgency" options={urgencyOptions()} />
           </fieldset>
           <div class="hp" aria-hidden="true">
             <label for="champ-siteWeb">{m('cases.honeypot')}</label>
@@ -1253,13 +1107,7 @@ export function OnlineThanksPage(props: { page: PageContext }) {
       <div class="narrow">
         <h1>{m('cases.onlineThanksTitle')}</h1>
         <p class="lead">{m('cases.onlineThanksText')}</p>
-        {props.page.territory.helplinePhone ? (
-          <p class="helpline" safe>
-            {t('cases.onlinePreferPhone', { phone: formatPhone(props.page.territory.helplinePhone) })}
-          </p>
-        ) : (
-          ''
-        )}
+        <HelplineNotice phone={props.page.territory.helplinePhone} />
         <p>
           <a href="/">{m('layout.home')}</a>
         </p>
