@@ -916,6 +916,8 @@ export const helpCase = pgTable(
     mobilityLimited: boolean('mobility_limited').notNull().default(false),
     language: text('language'),
     hours: text('hours'),
+    /** A skill the help needs (« compétence utile »): volunteers who have it come first. */
+    skillId: uuid('skill_id').references(() => skill.id, { onDelete: 'set null' }),
     areaId: uuid('area_id')
       .notNull()
       .references(() => area.id),

@@ -6,10 +6,10 @@
  *   is generated at each run: a few seconds).
  * - Data: the Lozère territory (slug `bench-cases`, 152 communes); BENCH_VOLUNTEERS volunteers
  *   (default 10,000) based in a random commune with a radius of 2–30 km, 1–3 domains and random
- *   days; BENCH_STRUCTURES validated structures (default 1,000) in a random commune covering 1–8
+ *   days, and 0–2 skills (a health one confirmed for half); BENCH_STRUCTURES validated structures (default 1,000) in a random commune covering 1–8
  *   communes and 1–4 categories; 2,000 past offers so « least recently solicited » and « answers
  *   in 4 h on average » have history to read.
- * - One case per iteration, in a random commune and category (seeded), 30 warm-up then 300
+ * - One case per iteration, in a random commune and category, half with a useful skill (seeded), 30 warm-up then 300
  *   measured, one at a time; bounded to --max-seconds (default 60).
  *
  *   npm run bench:cases
@@ -97,6 +97,23 @@ async function main() {
       select ${territory.id}, acc.id, array[input.area], input.area, input.radius, input.domains, input.days
       from acc join input using (email)`);
   }
+  // 0–2 skills each, a health one confirmed for half of them (deterministic: hashes, not random()).
+  await db.execute(sql`
+    insert into volunteer_skill (account_id, skill_id, verified_at)
+    select p.account_id, s.id,
+           case when s.health and hashtext(p.account_id::text || s.id::text) % 2 = 0 then null else now() end
+    from volunteer_profile p
+    cross join lateral (
+      select id, health from skill where territory_id = ${territory.id}
+      order by md5(p.account_id::text || id::text)
+      limit abs(hashtext(p.account_id::text)) % 3
+    ) s
+    where p.territory_id = ${territory.id}`);
+  const skillIds = (
+    (await db.execute(sql`select id from skill where territory_id = ${territory.id}`)) as unknown as {
+      rows: Array<{ id: string }>;
+    }
+  ).rows.map((r) => r.id);
   const orgRows = Array.from({ length: STRUCTURES }, (_, k) => {
     const home = pick(areaRows) as { id: string; centroid_lat: number; centroid_lon: number };
     const categories = some(cats, 1 + Math.floor(rnd() * 4));
@@ -170,6 +187,8 @@ async function main() {
   for (let i = 0; i < warmup + iterations && Date.now() < deadline; i++) {
     const a = pick(areaFull);
     const c = pick(cats);
+    // Half of the cases name a useful skill.
+    const skillId = rnd() < 0.5 ? pick(skillIds) : null;
     const t0 = performance.now();
     const s = await service.suggestFor({
       territoryId: territory.id,
@@ -177,6 +196,7 @@ async function main() {
       areaId: a.id,
       categoryId: c.id,
       categoryDomain: catDomain.get(c.id) as never,
+      skillId,
       exactLat: null,
       exactLon: null,
       centroidLat: a.centroid_lat,
@@ -200,6 +220,7 @@ async function main() {
       domain: catDomain.get(c.id) as never,
       areaKm: areaKmOf(a),
       weekday: 'mardi',
+      skillId,
       excludeAccountIds: [],
       limit: 5,
     });

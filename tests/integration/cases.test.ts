@@ -283,6 +283,65 @@ describe('routing', () => {
     expect(page.body).toContain('jamais sollicité·e');
   });
 
+  it('puts volunteers with the case’s useful skill first, even outside their domains (health ones once confirmed)', async () => {
+    const op = await operator();
+    const skills = await t.app.platform.missions.skills(t.territory.id);
+    const driving = skills.find((k) => k.slug === 'permis-b')!;
+    const nurse = skills.find((k) => k.slug === 'infirmier')!;
+    // No domain in common with « courses », but a car; and a nurse whose skill is not confirmed.
+    const driver = await volunteer('Denis Conducteur', {
+      commune: 'Mende',
+      radiusKm: 10,
+      domains: ['garde_enfants'],
+    });
+    await missionsRepo.setVolunteerSkills(t.database.db, t.territory.id, driver.member.id, [driving.id]);
+    const unconfirmed = await volunteer('Nina Infirmière', {
+      commune: 'Mende',
+      radiusKm: 10,
+      domains: ['garde_enfants'],
+    });
+    await missionsRepo.setVolunteerSkills(t.database.db, t.territory.id, unconfirmed.member.id, [nurse.id]);
+    const id = caseIdOf((await intake(op.client, { lastName: 'Compétente' })).headers.location);
+    const ctx = { ...ctxOf(op.member.id), territoryId: t.territory.id };
+    const names = async () =>
+      (await t.app.platform.cases.suggestions(ctx, id))!.volunteers.map((v) => v.name);
+    expect(await names()).not.toContain('Denis Conducteur');
+
+    const set = await op.client.post(`/console/dossiers/${id}/competence`, { skillId: driving.id });
+    expect(set.statusCode).toBe(303);
+    expect((await names())[0]).toBe('Denis Conducteur');
+    const page = await op.client.get(`/console/dossiers/${id}`);
+    expect(page.body).toContain('compétence : Permis de conduire et voiture');
+    expect(page.body).toMatch(
+      /<option value="[0-9a-f-]{36}" selected>Permis de conduire et voiture<\/option>/,
+    );
+    expect(page.body).toContain('Compétence utile');
+
+    // A health skill counts once confirmed.
+    await op.client.post(`/console/dossiers/${id}/competence`, { skillId: nurse.id });
+    expect(await names()).not.toContain('Nina Infirmière');
+    await op.client.post('/console/competences', { accountId: unconfirmed.member.id, skillId: nurse.id });
+    expect((await names())[0]).toBe('Nina Infirmière');
+
+    // Not a skill of the territory: the form again with an error, nothing changed.
+    const wrong = await op.client.post(`/console/dossiers/${id}/competence`, {
+      skillId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(wrong.statusCode).toBe(422);
+    const [row] = await t.database.db.select().from(helpCase).where(eq(helpCase.id, id));
+    expect(row!.skillId).toBe(nurse.id);
+    // Cleared: back to the domains only.
+    expect((await op.client.post(`/console/dossiers/${id}/competence`, { skillId: '' })).statusCode).toBe(
+      303,
+    );
+    expect(await names()).not.toContain('Nina Infirmière');
+    // Members cannot touch it.
+    const member = await signedIn();
+    expect(
+      (await member.client.post(`/console/dossiers/${id}/competence`, { skillId: driving.id })).statusCode,
+    ).toBe(404);
+  });
+
   it('routes to a structure that accepts (time measured), assigns a volunteer who sees the address only after accepting, and ends done', async () => {
     const op = await operator();
     const org = await structure('Les Voisins de Mende', { communes: ['Mende'], categorySlugs: ['courses'] });

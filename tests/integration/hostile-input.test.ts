@@ -800,7 +800,7 @@ const ROUTES: RouteSpec[] = [
     answer: { anonymous: SIGNED_OUT_PARAM, member: NOT_FOUND },
     paths: withParams(`/console/dossiers/:id${suffix}`, GARBAGE_PARAMS),
   })),
-  ...['evenements', 'rappel', 'cloture', 'orienter', 'etape', 'retirer', 'annonce'].map(
+  ...['evenements', 'rappel', 'cloture', 'orienter', 'competence', 'etape', 'retirer', 'annonce'].map(
     (action): RouteSpec => ({
       method: 'POST',
       url: `/console/dossiers/:id/${action}`,

@@ -77,6 +77,7 @@ export interface CaseDetailRow extends CaseRow {
   exactLon: number | null;
   categoryName: string;
   categoryDomain: Domain;
+  skillName: string | null;
   areaName: string;
   areaCode: string;
   centroidLat: number;
@@ -91,7 +92,8 @@ export async function findCase(db: Executor, territoryId: string, id: string): P
           c.channel, c.caller_kind as "callerKind", c.caller_name as "callerName", c.caller_phone as "callerPhone",
           c.caller_email as "callerEmail", c.caller_relationship as "callerRelationship",
           c.category_id as "categoryId", c.need, c.urgency, c.mobility_limited as "mobilityLimited",
-          c.language, c.hours, c.area_id as "areaId", c.consent_keep_at as "consentKeepAt",
+          c.language, c.hours, c.skill_id as "skillId", sk.name as "skillName",
+          c.area_id as "areaId", c.consent_keep_at as "consentKeepAt",
           c.consent_share_at as "consentShareAt", c.operator_account_id as "operatorAccountId",
           c.created_by_account_id as "createdByAccountId", c.status, c.created_at as "createdAt",
           c.qualified_at as "qualifiedAt", c.routed_at as "routedAt", c.accepted_at as "acceptedAt",
@@ -109,6 +111,7 @@ export async function findCase(db: Executor, territoryId: string, id: string): P
         join category cat on cat.id = c.category_id
         join area a on a.id = c.area_id
         left join account op on op.id = c.operator_account_id
+        left join skill sk on sk.id = c.skill_id
         where c.territory_id = ${territoryId} and c.id = ${id}`,
   );
   return row ?? null;
@@ -513,11 +516,13 @@ export interface VolunteerSuggestionRow {
   radiusKm: number | null;
   availableToday: boolean;
   lastSolicitedAt: Date | null;
+  hasSkill: boolean;
 }
 
 /**
- * Volunteers whose profile takes the category's domain, whose radius (from their base commune's
- * centre) reaches the person, not suspended; available today first, then the least recently
+ * Volunteers whose profile takes the category's domain or who have the case's useful skill (a
+ * health one once confirmed), whose radius (from their base commune's centre) reaches the person,
+ * not suspended; those with the skill first, then available today, then the least recently
  * solicited, then the nearest. The distances from the person to the communes' centres come from
  * the caller (`areaKm`, computed from the cached communes, at most 100 km: the largest radius),
  * so the query joins numbers instead of computing a distance per volunteer; the last offer of
@@ -531,6 +536,7 @@ export async function suggestVolunteers(
     domain: Domain;
     areaKm: Array<{ id: string; km: number }>;
     weekday: string;
+    skillId: string | null;
     excludeAccountIds: string[];
     limit: number;
   },
@@ -543,15 +549,21 @@ export async function suggestVolunteers(
       )})`
     : sql``;
   const available = sql`(cardinality(p.days) = 0 or ${q.weekday} = any(p.days))`;
+  const hasSkill = q.skillId
+    ? sql`exists (select 1 from volunteer_skill vs join skill s on s.id = vs.skill_id
+        where vs.account_id = p.account_id and vs.skill_id = ${q.skillId}
+          and (not s.health or vs.verified_at is not null))`
+    : sql`false`;
   return queryRows<VolunteerSuggestionRow>(
     db,
     sql`with d as (
           select * from json_to_recordset(${JSON.stringify(q.areaKm)}::json) as x(id uuid, km float8)
         ), near as (
-          select p.account_id, p.radius_km, ${available} as available, d.km
+          select p.account_id, p.radius_km, ${available} as available, d.km, x.has_skill
           from volunteer_profile p join d on d.id = p.base_area_id
+            cross join lateral (select ${hasSkill} as has_skill) x
           where p.territory_id = ${q.territoryId}
-            and ${q.domain} = any(p.domains)
+            and (${q.domain} = any(p.domains) or x.has_skill)
             and d.km <= coalesce(p.radius_km, 0) + 0.5
             ${exclude}
         ), solicited as (
@@ -564,14 +576,15 @@ export async function suggestVolunteers(
           -- Ranked before the accounts are read: a few lookups instead of one per candidate
           -- (a suspended account is rare; four times the page leaves room for some).
           select near.*, s.last_at from near left join solicited s on s.account_id = near.account_id
-          order by near.available desc, s.last_at asc nulls first, near.km, near.account_id
+          order by near.has_skill desc, near.available desc, s.last_at asc nulls first, near.km, near.account_id
           limit ${q.limit * 4}
         )
         select r.account_id as "accountId", acc.display_name as "displayName", r.km as "distanceKm",
-          r.radius_km as "radiusKm", r.available as "availableToday", r.last_at as "lastSolicitedAt"
+          r.radius_km as "radiusKm", r.available as "availableToday", r.last_at as "lastSolicitedAt",
+          r.has_skill as "hasSkill"
         from ranked r join account acc on acc.id = r.account_id
         where acc.suspended_at is null
-        order by r.available desc, r.last_at asc nulls first, r.km, r.account_id
+        order by r.has_skill desc, r.available desc, r.last_at asc nulls first, r.km, r.account_id
         limit ${q.limit}`,
   );
 }
@@ -670,3 +683,25 @@ export async function countOnlineRequestsSince(
 }
 
 export type { CallerKind, CaseOutcome };
+
+/**
+ * Sets (or clears) a case's useful skill; a skill must be one of the territory's, not archived.
+ * Returns the skill's name (or '' when cleared), or null when nothing was changed.
+ */
+export async function setCaseSkill(
+  db: Executor,
+  territoryId: string,
+  caseId: string,
+  skillId: string | null,
+): Promise<string | null> {
+  const [row] = await queryRows<{ name: string }>(
+    db,
+    sql`update help_case c set skill_id = s.id, updated_at = now()
+        from (select ${skillId}::uuid as id) wanted
+        left join skill s on s.id = wanted.id and s.territory_id = ${territoryId} and s.archived_at is null
+        where c.territory_id = ${territoryId} and c.id = ${caseId}
+          and (wanted.id is null or s.id is not null)
+        returning coalesce(s.name, '') as name`,
+  );
+  return row ? row.name : null;
+}

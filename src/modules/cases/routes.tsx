@@ -13,6 +13,7 @@ import {
   progressInput,
   queueQuery,
   routeInput,
+  skillInput,
   stepInput,
   withdrawInput,
 } from './schemas.ts';
@@ -141,8 +142,20 @@ export async function casesRoutes(app: FastifyInstance) {
     const ctx = req.ctx();
     const file = await cases.view(ctx, id);
     if (!file) return reply.callNotFound();
-    const suggestions = (await cases.suggestions(ctx, id)) ?? { organizations: [], volunteers: [] };
-    return reply.html(CasePage({ page: reply.page(), file, suggestions, forms }), status);
+    const [suggestions, skills] = await Promise.all([
+      cases.suggestions(ctx, id),
+      app.platform.missions.skills(req.territory.id),
+    ]);
+    return reply.html(
+      CasePage({
+        page: reply.page(),
+        file,
+        suggestions: suggestions ?? { organizations: [], volunteers: [] },
+        skills,
+        forms,
+      }),
+      status,
+    );
   };
 
   app.get<IdParams>('/console/dossiers/:id', async (req, reply) => {
@@ -162,7 +175,7 @@ export async function casesRoutes(app: FastifyInstance) {
   const caseAction = <S extends Parameters<typeof parseInput>[0]>(
     path: string,
     schema: S,
-    formName: 'event' | 'callback' | 'close' | 'route' | null,
+    formName: 'event' | 'callback' | 'close' | 'route' | 'skill' | null,
     act: (
       req: FastifyRequest<IdParams>,
       value: never,
@@ -213,6 +226,13 @@ export async function casesRoutes(app: FastifyInstance) {
         volunteerId: v.volunteerId || undefined,
       }),
     'flash.caseRouted',
+  );
+  caseAction(
+    'competence',
+    skillInput,
+    'skill',
+    (req, v: { skillId: string | null }) => cases.setSkill(req.ctx(), req.params.id, v.skillId),
+    'flash.caseUpdated',
   );
   caseAction(
     'etape',

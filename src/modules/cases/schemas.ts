@@ -154,6 +154,9 @@ export const casePostInput = z.object({
 /** A step on a case: qualify, start, or take it as one's own. */
 export const stepInput = z.object({ step: required(choice(['qualify', 'start', 'take'])) });
 
+/** The case's useful skill (« compétence utile »), or none. */
+export const skillInput = z.object({ skillId: optionalId() });
+
 /** Withdrawing an unanswered offer. */
 export const withdrawInput = z.object({ assignmentId: optionalId() });
 

@@ -71,6 +71,8 @@ export interface VolunteerSuggestion {
   radiusKm: number | null;
   availableToday: boolean;
   lastSolicitedAt: Date | null;
+  /** Has the case's useful skill (confirmed, for a health one). */
+  hasSkill: boolean;
 }
 
 /** What a structure or a volunteer sees of a case offered to them. Built only here. */
@@ -440,6 +442,23 @@ export class CaseService {
     return { ...ctx, onBehalfOf: { beneficiaryId: row.beneficiaryId } };
   }
 
+  /** The skill the help needs (« compétence utile »): volunteers who have it are suggested first. */
+  async setSkill(ctx: Ctx, id: string, skillId: string | null): Promise<Result> {
+    const row = await this.load(ctx, id);
+    if (!row) return fail('_form', 'errors.notAllowed');
+    return transaction(this.db, async (tx) => {
+      const name = await repo.setCaseSkill(tx, ctx.territoryId, id, skillId);
+      if (name === null) return fail('skillId', 'errors.choice');
+      await this.addToTimeline(tx, ctx, id, {
+        kind: 'routing',
+        code: skillId ? 'skill' : 'skill_cleared',
+        body: name,
+      });
+      await audit(tx, this.forCase(ctx, row), 'case.skill', { type: 'case', id }, { skillId });
+      return ok(undefined);
+    });
+  }
+
   /** « Rappeler le … » (Europe/Paris time), or no reminder when the date is empty. */
   async setCallback(ctx: Ctx, id: string, input: CallbackInput): Promise<Result> {
     const row = await this.load(ctx, id);
@@ -545,6 +564,7 @@ export class CaseService {
     areaId: string;
     categoryId: string;
     categoryDomain: Domain;
+    skillId: string | null;
     exactLat: number | null;
     exactLon: number | null;
     centroidLat: number;
@@ -567,6 +587,7 @@ export class CaseService {
         domain: row.categoryDomain,
         areaKm: await this.areaDistances(row.territoryId, point),
         weekday,
+        skillId: row.skillId,
         excludeAccountIds: live.map((a) => a.volunteerAccountId).filter((x): x is string => !!x),
         limit: SUGGESTIONS,
       }),
@@ -592,6 +613,7 @@ export class CaseService {
         radiusKm: v.radiusKm,
         availableToday: v.availableToday,
         lastSolicitedAt: v.lastSolicitedAt,
+        hasSkill: v.hasSkill,
       })),
     };
   }

@@ -43,11 +43,14 @@ export function SuggestionList(props: {
   action: string;
   csrfToken: string;
   items: Array<{ id: string; name: string; reasons: string[] }>;
+  /** Shown between the heading and the list (e.g. a form that refines it). */
+  children?: Children;
 }) {
   const text = SUGGESTION_TEXTS[props.field];
   return (
     <>
       <h3>{m(text.title)}</h3>
+      {props.children}
       {props.items.length === 0 ? (
         <p class="muted">{m(text.empty)}</p>
       ) : (

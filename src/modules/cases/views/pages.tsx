@@ -490,6 +490,8 @@ function eventText(e: CaseFile['events'][number]): string {
     'cases.event.withdrawn': m('cases.event.withdrawn'),
     'cases.event.escalated': m('cases.event.escalated'),
     'cases.event.post': m('cases.event.post'),
+    'cases.event.skill': m('cases.event.skill'),
+    'cases.event.skill_cleared': m('cases.event.skill_cleared'),
     'cases.event.done_by_assignee': m('cases.event.done_by_assignee'),
     'cases.event.in_progress_by_assignee': m('cases.event.in_progress_by_assignee'),
   };
@@ -520,12 +522,13 @@ function organizationSuggestion(o: Suggestions['organizations'][number], r: Case
   };
 }
 
-/** A volunteer to offer the case to, with why (distance, radius, availability, when last asked). */
-function volunteerSuggestion(v: Suggestions['volunteers'][number]) {
+/** A volunteer to offer the case to, with why (the skill, distance, radius, availability, when last asked). */
+function volunteerSuggestion(v: Suggestions['volunteers'][number], r: CaseFile['row']) {
   return {
     id: v.accountId,
     name: v.name,
     reasons: [
+      v.hasSkill && r.skillName ? t('cases.whySkill', { skill: r.skillName }) : '',
       staffDistance(v.distanceKm),
       v.radiusKm ? t('cases.whyRadius', { radius: v.radiusKm }) : '',
       v.availableToday ? m('cases.whyAvailableToday') : m('cases.whyNotToday'),
@@ -541,7 +544,9 @@ export function CasePage(props: {
   page: PageContext;
   file: CaseFile;
   suggestions: Suggestions;
-  forms: Partial<Record<'event' | 'callback' | 'close' | 'route', FormState>>;
+  /** The territory's skills, for « Compétence utile ». */
+  skills: Array<{ id: string; name: string }>;
+  forms: Partial<Record<'event' | 'callback' | 'close' | 'route' | 'skill', FormState>>;
 }) {
   const { file } = props;
   const r = file.row;
@@ -551,6 +556,7 @@ export function CasePage(props: {
   const callbackForm = props.forms.callback ?? empty;
   const closeForm = props.forms.close ?? empty;
   const routeForm = props.forms.route ?? empty;
+  const skillForm = props.forms.skill ?? { errors: {}, values: { skillId: r.skillId ?? '' } };
   const csrf = props.page.csrfToken;
   const routeAction = `/console/dossiers/${r.id}/orienter`;
   // The steps offered as buttons: those the case's status allows, and following it for another operator's case.
@@ -716,8 +722,22 @@ export function CasePage(props: {
               field="volunteerId"
               action={routeAction}
               csrfToken={csrf}
-              items={props.suggestions.volunteers.map(volunteerSuggestion)}
-            />
+              items={props.suggestions.volunteers.map((v) => volunteerSuggestion(v, r))}
+            >
+              <PostForm action={`/console/dossiers/${r.id}/competence`} csrfToken={csrf} class="skill-filter">
+                <SelectField
+                  form={skillForm}
+                  name="skillId"
+                  label={m('cases.skillLabel')}
+                  hint={m('cases.skillHint')}
+                  placeholder={m('cases.skillNone')}
+                  options={props.skills.map((k) => ({ value: k.id, label: k.name }))}
+                />
+                <button type="submit" class="button button--secondary button--small">
+                  {m('cases.skillSubmit')}
+                </button>
+              </PostForm>
+            </SuggestionList>
           </>
         ) : (
           ''
