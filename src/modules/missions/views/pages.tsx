@@ -9,26 +9,39 @@ import {
 } from '../../../db/schema.ts';
 import { MISSION_LIMITS as L } from '../../../domain/missions.ts';
 import {
+  CategorySelect,
   CheckboxGroup,
-  fieldErrorsOnly,
-  FormNotice,
+  DateInput,
   InputField,
   TextArea,
 } from '../../../web/components/choices.tsx';
 import {
   attributeText,
   CheckboxField,
-  ErrorSummary,
+  FormNotice,
+  FormProblems,
   PostForm,
   SelectField,
   TextField,
   type FormState,
 } from '../../../web/components/forms.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
-import { errorMessage, formatDate, formatDateTime, m, t } from '../../../web/i18n/index.ts';
+import { CardList, ListLayout, PageHeading, Pagination, ResultCard } from '../../../web/components/lists.tsx';
+import { MapSection, type MapTerritory } from '../../../web/components/map.tsx';
+import {
+  CheckboxFilter,
+  CommuneFilter,
+  CommuneList,
+  DomainFilter,
+  FilterActions,
+  FilterPanel,
+  NearFilter,
+  RadiusFilter,
+  SearchProblems,
+} from '../../../web/components/search.tsx';
+import { formatDate, formatDateTime, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
-import { DateInput, DomainFilter, TeamSection } from '../../organizations/views/pages.tsx';
-import { MapSection, type MapTerritory } from '../../posts/map.tsx';
+import { TeamSection } from '../../organizations/views/pages.tsx';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import {
   reasonText,
@@ -107,33 +120,35 @@ export function MissionCard(props: { mi: PublicMission }) {
   const { mi } = props;
   const when = whenText(mi);
   return (
-    <li class="post-card">
-      <article aria-labelledby={`mission-${mi.id}`}>
-        <p class="post-card__meta">
-          <PlacesBadge mi={mi} />
-          <span class="post-card__category" safe>
-            {mi.category.name}
-          </span>
-        </p>
-        <h3 class="post-card__title" id={`mission-${mi.id}`}>
-          <a href={`/missions/${mi.id}`} safe>
-            {mi.title}
-          </a>
-        </h3>
-        <p class="post-card__excerpt" safe>
-          {mi.description.length >= 240 ? `${mi.description}…` : mi.description}
-        </p>
-        <Flags mi={mi} />
-        <p class="post-card__place">
-          <span safe>{mi.flags.remoteOnly ? m('missions.flagRemoteOnly') : mi.area.name}</span>
-          {mi.distance ? <span safe>{` — ${t(mi.distance.key, { value: mi.distance.value })}`}</span> : ''}
-          {when ? <span safe>{` · ${when}`}</span> : ''}
-        </p>
-        <p class="post-card__footer" safe>
-          {t('missions.by', { name: mi.organization.name })}
-        </p>
-      </article>
-    </li>
+    <ResultCard
+      id={`mission-${mi.id}`}
+      href={`/missions/${mi.id}`}
+      title={mi.title}
+      meta={<PlacesBadge mi={mi} />}
+      category={mi.category.name}
+      excerpt={mi.description.length >= 240 ? `${mi.description}…` : mi.description}
+    >
+      <Flags mi={mi} />
+      <p class="post-card__place">
+        <span safe>{mi.flags.remoteOnly ? m('missions.flagRemoteOnly') : mi.area.name}</span>
+        {mi.distance ? <span safe>{` — ${t(mi.distance.key, { value: mi.distance.value })}`}</span> : ''}
+        {when ? <span safe>{` · ${when}`}</span> : ''}
+      </p>
+      <p class="post-card__footer" safe>
+        {t('missions.by', { name: mi.organization.name })}
+      </p>
+    </ResultCard>
+  );
+}
+
+/** The missions found, as cards. */
+function MissionList(props: { missions: PublicMission[]; status?: boolean }) {
+  return (
+    <CardList count={props.missions.length} empty={m('missions.noResults')} status={props.status}>
+      {props.missions.map((mi) => (
+        <MissionCard mi={mi} />
+      ))}
+    </CardList>
   );
 }
 
@@ -145,7 +160,6 @@ export function MissionListPage(props: {
 }) {
   const { result, page, raw } = props;
   const s = result.search;
-  const problems = Object.values(s.problems);
   const nextUrl = () => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(raw)) if (k !== 'apres' && v) q.set(k, v);
@@ -156,68 +170,21 @@ export function MissionListPage(props: {
   };
   return (
     <Layout page={page} title={m('missions.listTitle')}>
-      <div class="page-heading">
-        <h1>{m('missions.listTitle')}</h1>
-        <p class="lead">{m('missions.listLead')}</p>
-        <p class="page-heading__actions">
-          <a href="/missions/carte">{m('missions.mapLink')}</a>
-          <a href="/structures">{m('nav.organizations')}</a>
-          {page.viewer ? <a href="/mes-candidatures">{m('nav.myApplications')}</a> : ''}
-          {page.viewer ? <a href="/demandes-confiees">{m('nav.assigned')}</a> : ''}
-        </p>
-      </div>
-      <div class="list-layout">
-        <aside class="list-layout__filters">
-          <details class="filters-panel filters-panel--list">
-            <summary class="filters-panel__summary">
-              <span>{m('missions.filters')}</span>
-            </summary>
+      <PageHeading title={m('missions.listTitle')} lead={m('missions.listLead')}>
+        <a href="/missions/carte">{m('missions.mapLink')}</a>
+        <a href="/structures">{m('nav.organizations')}</a>
+        {page.viewer ? <a href="/mes-candidatures">{m('nav.myApplications')}</a> : ''}
+        {page.viewer ? <a href="/demandes-confiees">{m('nav.assigned')}</a> : ''}
+      </PageHeading>
+      <ListLayout
+        labelledBy="titre-missions"
+        filters={
+          <FilterPanel label={m('missions.filters')} active={0}>
             <form method="get" action="/missions" class="filters" aria-label={m('missions.filters')}>
               <DomainFilter value={s.domain ?? ''} />
-              <div class="field">
-                <label class="field__label" for="filtre-commune">
-                  {m('posts.filterCommune')}
-                </label>
-                <input
-                  class="field__input"
-                  id="filtre-commune"
-                  name="commune"
-                  list="liste-communes"
-                  value={attributeText(raw.commune)}
-                  autocomplete="off"
-                  maxlength={120}
-                />
-              </div>
-              <div class="field">
-                <label class="field__label" for="filtre-pres">
-                  {m('posts.filterNear')}
-                </label>
-                <p class="field__hint" id="aide-filtre-pres">
-                  {m('posts.filterNearHint')}
-                </p>
-                <input
-                  class="field__input"
-                  id="filtre-pres"
-                  name="pres"
-                  list="liste-communes"
-                  value={attributeText(raw.pres)}
-                  autocomplete="off"
-                  maxlength={120}
-                  aria-describedby="aide-filtre-pres"
-                />
-              </div>
-              <div class="field">
-                <label class="field__label" for="filtre-rayon">
-                  {m('posts.filterRadius')}
-                </label>
-                <select class="field__select" id="filtre-rayon" name="rayon">
-                  {[5, 10, 20, 30, 50].map((km) => (
-                    <option value={String(km)} selected={km === s.radiusKm} safe>
-                      {t('posts.radiusKm', { km })}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <CommuneFilter value={raw.commune} />
+              <NearFilter value={raw.pres} />
+              <RadiusFilter radii={[5, 10, 20, 30, 50]} value={s.radiusKm} />
               <div class="filters__row">
                 <div class="field">
                   <label class="field__label" for="filtre-du">
@@ -248,83 +215,31 @@ export function MissionListPage(props: {
                 <input type="checkbox" name="distance" value="oui" checked={s.remote} />
                 <span>{m('missions.filterRemote')}</span>
               </label>
-              <fieldset class="filters__group filters__categories">
-                <legend>{m('missions.filterSkills')}</legend>
-                {result.skills.map((k) => (
-                  <label class="choice">
-                    <input
-                      type="checkbox"
-                      name="competence"
-                      value={k.slug}
-                      checked={s.skillSlugs.includes(k.slug)}
-                    />
-                    <span safe>{k.name}</span>
-                  </label>
-                ))}
-              </fieldset>
-              <fieldset class="filters__group filters__categories">
-                <legend>{m('posts.filterCategories')}</legend>
-                {result.categories.map((c) => (
-                  <label class="choice">
-                    <input
-                      type="checkbox"
-                      name="categorie"
-                      value={c.slug}
-                      checked={s.categorySlugs.includes(c.slug)}
-                    />
-                    <span safe>{c.name}</span>
-                  </label>
-                ))}
-              </fieldset>
-              <datalist id="liste-communes">
-                {result.areas.map((a) => (
-                  <option value={attributeText(a.name)}></option>
-                ))}
-              </datalist>
-              <p class="filters__actions">
-                <button type="submit" class="button">
-                  {m('posts.apply')}
-                </button>
-                <a href="/missions">{m('posts.reset')}</a>
-              </p>
+              <CheckboxFilter
+                legend={m('missions.filterSkills')}
+                name="competence"
+                options={result.skills.map((k) => ({ value: k.slug, label: k.name }))}
+                checked={s.skillSlugs}
+              />
+              <CheckboxFilter
+                legend={m('posts.filterCategories')}
+                name="categorie"
+                options={result.categories.map((c) => ({ value: c.slug, label: c.name }))}
+                checked={s.categorySlugs}
+              />
+              <CommuneList id="liste-communes" areas={result.areas} />
+              <FilterActions reset="/missions" />
             </form>
-          </details>
-        </aside>
-        <section class="list-layout__results" aria-labelledby="titre-missions">
-          <h2 id="titre-missions" class="visually-hidden">
-            {m('missions.listTitle')}
-          </h2>
-          {problems.length > 0 ? (
-            <div class="notice notice--warning" role="status">
-              {problems.map((e) => (
-                <p safe>{errorMessage(e)}</p>
-              ))}
-            </div>
-          ) : (
-            ''
-          )}
-          {result.missions.length === 0 ? (
-            <p class="empty" role="status">
-              {m('missions.noResults')}
-            </p>
-          ) : (
-            <ul class="post-list">
-              {result.missions.map((mi) => (
-                <MissionCard mi={mi} />
-              ))}
-            </ul>
-          )}
-          {result.nextCursor ? (
-            <nav class="pagination" aria-label="Pagination">
-              <a class="button button--secondary" href={attributeText(nextUrl())}>
-                {m('missions.nextPage')}
-              </a>
-            </nav>
-          ) : (
-            ''
-          )}
-        </section>
-      </div>
+          </FilterPanel>
+        }
+      >
+        <h2 id="titre-missions" class="visually-hidden">
+          {m('missions.listTitle')}
+        </h2>
+        <SearchProblems problems={Object.values(s.problems)} />
+        <MissionList missions={result.missions} status />
+        <Pagination href={result.nextCursor ? nextUrl() : null} label={m('missions.nextPage')} />
+      </ListLayout>
     </Layout>
   );
 }
@@ -466,8 +381,7 @@ export function MissionPage(props: {
             <section class="panel" aria-labelledby="titre-candidater">
               <h2 id="titre-candidater">{m('missions.applyTitle')}</h2>
               {mi.status === 'full' ? <p>{m('missions.applyWaitlist')}</p> : ''}
-              <FormNotice form={form} />
-              <ErrorSummary form={fieldErrorsOnly(form)} labels={applyLabels()} />
+              <FormProblems form={form} labels={applyLabels()} />
               <PostForm action={`/missions/${mi.id}/candidature`} csrfToken={page.csrfToken}>
                 {props.slots.length > 1 ? (
                   <SelectField
@@ -590,8 +504,7 @@ export function MissionFormPage(props: {
         <p class="lead" safe>
           {props.name}
         </p>
-        <FormNotice form={form} />
-        <ErrorSummary form={fieldErrorsOnly(form)} labels={missionLabels()} />
+        <FormProblems form={form} labels={missionLabels()} />
         <PostForm action={`/structures/${props.slug}/missions`} csrfToken={page.csrfToken}>
           <TextField
             form={form}
@@ -609,14 +522,7 @@ export function MissionFormPage(props: {
             maxlength={L.description}
             required
           />
-          <SelectField
-            form={form}
-            name="categoryId"
-            label={m('posts.fieldCategory')}
-            required
-            placeholder={m('posts.chooseCategory')}
-            options={props.categories.map((c) => ({ value: c.id, label: c.name }))}
-          />
+          <CategorySelect form={form} categories={props.categories} />
           <fieldset class={scheduleError ? 'field field--error' : 'field'} id="champ-schedule">
             <legend class="field__label">{m('missions.fieldSchedule')}</legend>
             <p class="field__hint">{m('missions.fieldScheduleHint')}</p>
@@ -1008,53 +914,49 @@ export function MyApplicationsPage(props: {
       <p>
         <a href="/compte/benevole">{m('volunteer.title')}</a>
       </p>
-      {props.apps.length === 0 ? (
-        <p class="empty">{m('applications.mineEmpty')}</p>
-      ) : (
-        <ul class="post-list">
-          {props.apps.map((a) => (
-            <li class="post-card">
-              <p class="post-card__meta">
-                <span class={`status status--${a.status}`}>{applicationStatusLabel(a.status)}</span>
-              </p>
-              <h2 class="post-card__title">
-                <a href={`/missions/${a.missionId}`} safe>
-                  {a.missionTitle}
+      <CardList count={props.apps.length} empty={m('applications.mineEmpty')}>
+        {props.apps.map((a) => (
+          <li class="post-card">
+            <p class="post-card__meta">
+              <span class={`status status--${a.status}`}>{applicationStatusLabel(a.status)}</span>
+            </p>
+            <h2 class="post-card__title">
+              <a href={`/missions/${a.missionId}`} safe>
+                {a.missionTitle}
+              </a>
+            </h2>
+            <p class="post-card__footer">
+              <a href={`/structures/${a.organizationSlug}`} safe>
+                {a.organizationName}
+              </a>
+              {a.slotStartsAt ? <span safe>{` · ${formatDateTime(a.slotStartsAt)}`}</span> : ''}
+            </p>
+            {a.status === 'declined' && a.declineReason ? <p safe>{reasonText(a.declineReason)}</p> : ''}
+            <div class="author-actions__buttons">
+              {a.conversation ? (
+                <a class="button button--secondary" href={attributeText(a.conversation)}>
+                  {m('applications.conversation')}
                 </a>
-              </h2>
-              <p class="post-card__footer">
-                <a href={`/structures/${a.organizationSlug}`} safe>
-                  {a.organizationName}
-                </a>
-                {a.slotStartsAt ? <span safe>{` · ${formatDateTime(a.slotStartsAt)}`}</span> : ''}
-              </p>
-              {a.status === 'declined' && a.declineReason ? <p safe>{reasonText(a.declineReason)}</p> : ''}
-              <div class="author-actions__buttons">
-                {a.conversation ? (
-                  <a class="button button--secondary" href={attributeText(a.conversation)}>
-                    {m('applications.conversation')}
-                  </a>
-                ) : (
-                  ''
-                )}
-                {a.status === 'pending' || a.status === 'waitlisted' || a.status === 'accepted' ? (
-                  <PostForm
-                    action={`/candidatures/${a.id}/retirer`}
-                    csrfToken={page.csrfToken}
-                    class="inline-form"
-                  >
-                    <button type="submit" class="button button--danger">
-                      {m('applications.withdraw')}
-                    </button>
-                  </PostForm>
-                ) : (
-                  ''
-                )}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+              ) : (
+                ''
+              )}
+              {a.status === 'pending' || a.status === 'waitlisted' || a.status === 'accepted' ? (
+                <PostForm
+                  action={`/candidatures/${a.id}/retirer`}
+                  csrfToken={page.csrfToken}
+                  class="inline-form"
+                >
+                  <button type="submit" class="button button--danger">
+                    {m('applications.withdraw')}
+                  </button>
+                </PostForm>
+              ) : (
+                ''
+              )}
+            </div>
+          </li>
+        ))}
+      </CardList>
     </Layout>
   );
 }
@@ -1098,9 +1000,8 @@ export function VolunteerProfilePage(props: {
         ) : (
           ''
         )}
-        <FormNotice form={form} />
-        <ErrorSummary
-          form={fieldErrorsOnly(form)}
+        <FormProblems
+          form={form}
           labels={{
             skillIds: m('volunteer.skills'),
             days: m('volunteer.days'),
@@ -1180,28 +1081,24 @@ export function MyOrganizationsPage(props: {
           {m('orgs.declare')}
         </a>
       </p>
-      {props.orgs.length === 0 ? (
-        <p class="empty">{m('orgs.mineEmpty')}</p>
-      ) : (
-        <ul class="post-list">
-          {props.orgs.map((o) => (
-            <li class="post-card">
-              <h2 class="post-card__title">
-                <a href={`/structures/${o.slug}/gestion`} safe>
-                  {o.name}
-                </a>
-              </h2>
-              <p class="post-card__footer">
-                {o.validatedAt
-                  ? m('orgs.status.validated')
-                  : o.rejectedAt
-                    ? m('orgs.status.rejected')
-                    : m('orgs.status.pending')}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
+      <CardList count={props.orgs.length} empty={m('orgs.mineEmpty')}>
+        {props.orgs.map((o) => (
+          <li class="post-card">
+            <h2 class="post-card__title">
+              <a href={`/structures/${o.slug}/gestion`} safe>
+                {o.name}
+              </a>
+            </h2>
+            <p class="post-card__footer">
+              {o.validatedAt
+                ? m('orgs.status.validated')
+                : o.rejectedAt
+                  ? m('orgs.status.rejected')
+                  : m('orgs.status.pending')}
+            </p>
+          </li>
+        ))}
+      </CardList>
     </Layout>
   );
 }
@@ -1219,13 +1116,9 @@ export function MissionMapPage(props: {
     <Layout page={page} title={m('missions.mapTitle')}>
       <link rel="stylesheet" href={props.urls.css} />
       <script src={props.urls.js} defer></script>
-      <div class="page-heading">
-        <h1>{m('missions.mapTitle')}</h1>
-        <p class="lead">{m('missions.mapLead')}</p>
-        <p class="page-heading__actions">
-          <a href="/missions">{m('missions.listTitle')}</a>
-        </p>
-      </div>
+      <PageHeading title={m('missions.mapTitle')} lead={m('missions.mapLead')}>
+        <a href="/missions">{m('missions.listTitle')}</a>
+      </PageHeading>
       <MapSection
         territory={territory}
         label={t('missions.mapTitle')}
@@ -1239,15 +1132,7 @@ export function MissionMapPage(props: {
       />
       <section class="map-list" id="liste-missions" tabindex="-1" aria-labelledby="titre-liste-missions">
         <h2 id="titre-liste-missions">{m('missions.listTitle')}</h2>
-        {props.missions.length === 0 ? (
-          <p class="empty">{m('missions.noResults')}</p>
-        ) : (
-          <ul class="post-list">
-            {props.missions.map((mi) => (
-              <MissionCard mi={mi} />
-            ))}
-          </ul>
-        )}
+        <MissionList missions={props.missions} />
       </section>
     </Layout>
   );
