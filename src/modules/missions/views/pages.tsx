@@ -25,6 +25,7 @@ import {
   TextField,
   type FormState,
 } from '../../../web/components/forms.tsx';
+import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
 import { CardList, ListLayout, PageHeading, Pagination, ResultCard } from '../../../web/components/lists.tsx';
 import { MapSection, type MapTerritory } from '../../../web/components/map.tsx';
@@ -498,118 +499,114 @@ export function MissionFormPage(props: {
   );
   const scheduleError = form.errors.schedule;
   return (
-    <Layout page={page} title={m('missions.newTitle')}>
-      <div class="narrow">
-        <h1>{m('missions.newTitle')}</h1>
-        <p class="lead" safe>
-          {props.name}
-        </p>
-        <FormProblems form={form} labels={missionLabels()} />
-        <PostForm action={`/structures/${props.slug}/missions`} csrfToken={page.csrfToken}>
-          <TextField
-            form={form}
-            name="title"
-            label={m('missions.fieldTitle')}
-            hint={m('missions.fieldTitleHint')}
-            required
-            maxlength={L.title}
-          />
-          <TextArea
-            form={form}
-            name="description"
-            label={m('missions.fieldDescription')}
-            hint={m('missions.fieldDescriptionHint')}
-            maxlength={L.description}
-            required
-          />
-          <CategorySelect form={form} categories={props.categories} />
-          <fieldset class={scheduleError ? 'field field--error' : 'field'} id="champ-schedule">
-            <legend class="field__label">{m('missions.fieldSchedule')}</legend>
-            <p class="field__hint">{m('missions.fieldScheduleHint')}</p>
-            {(['date', 'slots', 'recurring'] as const).map((v) => (
-              <label class="choice choice--large">
-                <input type="radio" name="schedule" value={v} checked={schedule === v} />
-                <span>{m(`missions.schedule.${v}`)}</span>
-              </label>
-            ))}
-          </fieldset>
-          <fieldset class="field slots">
-            <legend class="field__label">{m('missions.slotsTitle')}</legend>
-            <p class="field__hint">{m('missions.slotsHint')}</p>
-            <SlotRow form={form} n={1} />
-            {/* The other rows fold away (open when one is filled or wrong): without JavaScript too. */}
-            <details class="more-slots" open={moreSlots || undefined}>
-              <summary class="link-button">{m('missions.moreSlots')}</summary>
-              {Array.from({ length: L.slots - 1 }, (_, i) => i + 2).map((n) => (
-                <SlotRow form={form} n={n} />
-              ))}
-            </details>
-          </fieldset>
-          <fieldset class="field">
-            <legend class="field__label">{m('missions.recurrenceTitle')}</legend>
-            <p class="field__hint">{m('missions.recurrenceHint')}</p>
-            <TextField
-              form={form}
-              name="recurrenceText"
-              label={m('missions.fieldRecurrence')}
-              hint={m('missions.fieldRecurrenceHint')}
-              maxlength={L.recurrenceText}
-            />
-            <CheckboxGroup
-              form={form}
-              name="recurrenceDays"
-              legend={m('missions.fieldDays')}
-              options={WEEKDAYS.map((d, i) => ({ value: String(i + 1), label: m(`weekday.${d}`) }))}
-              columns
-            />
-            <div class="form-row">
-              <DateInput form={form} name="recurrenceFrom" label={m('posts.fieldStartsOn')} />
-              <DateInput form={form} name="recurrenceTo" label={m('posts.fieldEndsOn')} />
-            </div>
-            <SmallInput
-              form={form}
-              name="recurrencePlaces"
-              label={m('missions.fieldPlaces')}
-              type="number"
-              min="1"
-            />
-          </fieldset>
-          <CheckboxGroup
-            form={form}
-            name="requiredSkillIds"
-            legend={m('missions.fieldSkills')}
-            hint={m('missions.fieldSkillsHint')}
-            options={props.skills.map((s) => ({ value: s.id, label: s.name }))}
-            columns
-          />
-          <SmallInput form={form} name="minAge" label={m('missions.fieldMinAge')} type="number" min="1" />
-          <fieldset class="field">
-            <legend class="field__label">{m('missions.fieldFlags')}</legend>
-            <CheckboxField form={form} name="reducedMobility" label={m('missions.flagMobility')} />
-            <CheckboxField form={form} name="remotePossible" label={m('missions.flagRemote')} />
-            <CheckboxField form={form} name="remoteOnly" label={m('missions.flagRemoteOnly')} />
-            <CheckboxField form={form} name="openToMinors" label={m('missions.flagMinors')} />
-          </fieldset>
-          <TextField
-            form={form}
-            name="commune"
-            label={m('posts.fieldCommune')}
-            hint={m('missions.fieldCommuneHint')}
-            maxlength={120}
-          />
-          <TextField
-            form={form}
-            name="address"
-            label={m('posts.fieldAddress')}
-            hint={m('missions.fieldAddressHint')}
-            maxlength={L.address}
-          />
-          <button type="submit" class="button button--wide">
-            {m('missions.submitNew')}
-          </button>
-        </PostForm>
-      </div>
-    </Layout>
+    <FormPage
+      page={page}
+      title={m('missions.newTitle')}
+      lead={props.name}
+      form={form}
+      labels={missionLabels()}
+      action={`/structures/${props.slug}/missions`}
+      submit={m('missions.submitNew')}
+    >
+      <TextField
+        form={form}
+        name="title"
+        label={m('missions.fieldTitle')}
+        hint={m('missions.fieldTitleHint')}
+        required
+        maxlength={L.title}
+      />
+      <TextArea
+        form={form}
+        name="description"
+        label={m('missions.fieldDescription')}
+        hint={m('missions.fieldDescriptionHint')}
+        maxlength={L.description}
+        required
+      />
+      <CategorySelect form={form} categories={props.categories} />
+      <fieldset class={scheduleError ? 'field field--error' : 'field'} id="champ-schedule">
+        <legend class="field__label">{m('missions.fieldSchedule')}</legend>
+        <p class="field__hint">{m('missions.fieldScheduleHint')}</p>
+        {(['date', 'slots', 'recurring'] as const).map((v) => (
+          <label class="choice choice--large">
+            <input type="radio" name="schedule" value={v} checked={schedule === v} />
+            <span>{m(`missions.schedule.${v}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+      <fieldset class="field slots">
+        <legend class="field__label">{m('missions.slotsTitle')}</legend>
+        <p class="field__hint">{m('missions.slotsHint')}</p>
+        <SlotRow form={form} n={1} />
+        {/* The other rows fold away (open when one is filled or wrong): without JavaScript too. */}
+        <details class="more-slots" open={moreSlots || undefined}>
+          <summary class="link-button">{m('missions.moreSlots')}</summary>
+          {Array.from({ length: L.slots - 1 }, (_, i) => i + 2).map((n) => (
+            <SlotRow form={form} n={n} />
+          ))}
+        </details>
+      </fieldset>
+      <fieldset class="field">
+        <legend class="field__label">{m('missions.recurrenceTitle')}</legend>
+        <p class="field__hint">{m('missions.recurrenceHint')}</p>
+        <TextField
+          form={form}
+          name="recurrenceText"
+          label={m('missions.fieldRecurrence')}
+          hint={m('missions.fieldRecurrenceHint')}
+          maxlength={L.recurrenceText}
+        />
+        <CheckboxGroup
+          form={form}
+          name="recurrenceDays"
+          legend={m('missions.fieldDays')}
+          options={WEEKDAYS.map((d, i) => ({ value: String(i + 1), label: m(`weekday.${d}`) }))}
+          columns
+        />
+        <div class="form-row">
+          <DateInput form={form} name="recurrenceFrom" label={m('posts.fieldStartsOn')} />
+          <DateInput form={form} name="recurrenceTo" label={m('posts.fieldEndsOn')} />
+        </div>
+        <SmallInput
+          form={form}
+          name="recurrencePlaces"
+          label={m('missions.fieldPlaces')}
+          type="number"
+          min="1"
+        />
+      </fieldset>
+      <CheckboxGroup
+        form={form}
+        name="requiredSkillIds"
+        legend={m('missions.fieldSkills')}
+        hint={m('missions.fieldSkillsHint')}
+        options={props.skills.map((s) => ({ value: s.id, label: s.name }))}
+        columns
+      />
+      <SmallInput form={form} name="minAge" label={m('missions.fieldMinAge')} type="number" min="1" />
+      <fieldset class="field">
+        <legend class="field__label">{m('missions.fieldFlags')}</legend>
+        <CheckboxField form={form} name="reducedMobility" label={m('missions.flagMobility')} />
+        <CheckboxField form={form} name="remotePossible" label={m('missions.flagRemote')} />
+        <CheckboxField form={form} name="remoteOnly" label={m('missions.flagRemoteOnly')} />
+        <CheckboxField form={form} name="openToMinors" label={m('missions.flagMinors')} />
+      </fieldset>
+      <TextField
+        form={form}
+        name="commune"
+        label={m('posts.fieldCommune')}
+        hint={m('missions.fieldCommuneHint')}
+        maxlength={120}
+      />
+      <TextField
+        form={form}
+        name="address"
+        label={m('posts.fieldAddress')}
+        hint={m('missions.fieldAddressHint')}
+        maxlength={L.address}
+      />
+    </FormPage>
   );
 }
 
@@ -977,88 +974,95 @@ export function VolunteerProfilePage(props: {
 }) {
   const { form, page } = props;
   return (
-    <Layout page={page} title={m('volunteer.title')}>
-      <div class="narrow">
-        <h1>{m('volunteer.title')}</h1>
-        <p class="lead">{m('volunteer.lead')}</p>
-        {props.declared.some((s) => s.health) ? (
-          <ul class="tags">
-            {props.declared
-              .filter((s) => s.health)
-              .map((s) => (
-                <li class="tag" safe>
-                  {s.verifiedAt
-                    ? t('skills.verifiedBy', {
-                        skill: s.name,
-                        by: s.organizationName ?? s.verifierName ?? '',
-                        date: formatDate(s.verifiedAt),
-                      })
-                    : t('skills.pendingVerification', { skill: s.name })}
-                </li>
-              ))}
-          </ul>
-        ) : (
-          ''
-        )}
-        <FormProblems
+    <FormPage
+      page={page}
+      title={m('volunteer.title')}
+      lead={m('volunteer.lead')}
+      intro={<HealthSkills declared={props.declared} />}
+      form={form}
+      labels={{
+        skillIds: m('volunteer.skills'),
+        days: m('volunteer.days'),
+        dayParts: m('volunteer.dayParts'),
+        domains: m('volunteer.domains'),
+        commune: m('volunteer.commune'),
+        radiusKm: m('volunteer.radius'),
+      }}
+      action="/compte/benevole"
+      submit={m('account.save')}
+    >
+      <CheckboxGroup
+        form={form}
+        name="skillIds"
+        legend={m('volunteer.skills')}
+        hint={m('volunteer.skillsHint')}
+        options={props.skills.map((s) => ({
+          value: s.id,
+          label: s.health ? t('skills.healthLabel', { name: s.name }) : s.name,
+        }))}
+        columns
+      />
+      <CheckboxGroup
+        form={form}
+        name="days"
+        legend={m('volunteer.days')}
+        options={WEEKDAYS.map((d) => ({ value: d, label: m(`weekday.${d}`) }))}
+        columns
+      />
+      <CheckboxGroup
+        form={form}
+        name="dayParts"
+        legend={m('volunteer.dayParts')}
+        options={DAY_PARTS.map((d) => ({ value: d, label: m(`daypart.${d}`) }))}
+      />
+      <CheckboxGroup
+        form={form}
+        name="domains"
+        legend={m('volunteer.domains')}
+        options={DOMAINS.map((d) => ({ value: d, label: m(`domain.${d}`) }))}
+      />
+      <div class="form-row">
+        <TextField form={form} name="commune" label={m('volunteer.commune')} maxlength={120} />
+        <TextField
           form={form}
-          labels={{
-            skillIds: m('volunteer.skills'),
-            days: m('volunteer.days'),
-            dayParts: m('volunteer.dayParts'),
-            domains: m('volunteer.domains'),
-            commune: m('volunteer.commune'),
-            radiusKm: m('volunteer.radius'),
-          }}
+          name="radiusKm"
+          label={m('volunteer.radius')}
+          inputmode="numeric"
+          maxlength={3}
         />
-        <PostForm action="/compte/benevole" csrfToken={page.csrfToken}>
-          <CheckboxGroup
-            form={form}
-            name="skillIds"
-            legend={m('volunteer.skills')}
-            hint={m('volunteer.skillsHint')}
-            options={props.skills.map((s) => ({
-              value: s.id,
-              label: s.health ? t('skills.healthLabel', { name: s.name }) : s.name,
-            }))}
-            columns
-          />
-          <CheckboxGroup
-            form={form}
-            name="days"
-            legend={m('volunteer.days')}
-            options={WEEKDAYS.map((d) => ({ value: d, label: m(`weekday.${d}`) }))}
-            columns
-          />
-          <CheckboxGroup
-            form={form}
-            name="dayParts"
-            legend={m('volunteer.dayParts')}
-            options={DAY_PARTS.map((d) => ({ value: d, label: m(`daypart.${d}`) }))}
-          />
-          <CheckboxGroup
-            form={form}
-            name="domains"
-            legend={m('volunteer.domains')}
-            options={DOMAINS.map((d) => ({ value: d, label: m(`domain.${d}`) }))}
-          />
-          <div class="form-row">
-            <TextField form={form} name="commune" label={m('volunteer.commune')} maxlength={120} />
-            <TextField
-              form={form}
-              name="radiusKm"
-              label={m('volunteer.radius')}
-              inputmode="numeric"
-              maxlength={3}
-            />
-          </div>
-          <CheckboxField form={form} name="remoteOk" label={m('volunteer.remoteOk')} />
-          <button type="submit" class="button button--wide">
-            {m('account.save')}
-          </button>
-        </PostForm>
       </div>
-    </Layout>
+      <CheckboxField form={form} name="remoteOk" label={m('volunteer.remoteOk')} />
+    </FormPage>
+  );
+}
+
+/** The person's health skills: verified (by whom, when) or waiting for a structure to verify them. */
+function HealthSkills(props: {
+  declared: Array<{
+    name: string;
+    health: boolean;
+    verifiedAt: Date | null;
+    verifierName: string | null;
+    organizationName: string | null;
+  }>;
+}) {
+  const health = props.declared.filter((s) => s.health);
+  return health.length > 0 ? (
+    <ul class="tags">
+      {health.map((s) => (
+        <li class="tag" safe>
+          {s.verifiedAt
+            ? t('skills.verifiedBy', {
+                skill: s.name,
+                by: s.organizationName ?? s.verifierName ?? '',
+                date: formatDate(s.verifiedAt),
+              })
+            : t('skills.pendingVerification', { skill: s.name })}
+        </li>
+      ))}
+    </ul>
+  ) : (
+    <></>
   );
 }
 

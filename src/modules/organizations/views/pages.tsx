@@ -11,12 +11,12 @@ import {
   CheckboxField,
   ErrorSummary,
   fieldErrorsOnly,
-  FormProblems,
   PostForm,
   SelectField,
   TextField,
   type FormState,
 } from '../../../web/components/forms.tsx';
+import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
 import { CardList, ListLayout, PageHeading, Pagination, ResultCard } from '../../../web/components/lists.tsx';
 import { MapSection, type MapTerritory } from '../../../web/components/map.tsx';
@@ -73,114 +73,112 @@ export function OrganizationFormPage(props: {
 }) {
   const { form, page } = props;
   return (
-    <Layout page={page} title={m('orgs.newTitle')}>
-      <div class="narrow">
-        <h1>{m('orgs.newTitle')}</h1>
-        <p class="lead">{m('orgs.newLead')}</p>
-        <FormProblems form={form} labels={orgLabels()} />
-        <PostForm action="/structures" csrfToken={page.csrfToken}>
-          <TextField form={form} name="name" label={m('orgs.fieldName')} required maxlength={L.name} />
-          <SelectField
-            form={form}
-            name="kind"
-            label={m('orgs.fieldKind')}
-            required
-            placeholder={m('orgs.chooseKind')}
-            options={ORGANIZATION_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
-          />
-          <div class="form-row">
-            <TextField
-              form={form}
-              name="siren"
-              label={m('orgs.fieldSiren')}
-              hint={m('orgs.fieldSirenHint')}
-              inputmode="numeric"
-              maxlength={20}
-            />
-            <TextField
-              form={form}
-              name="rna"
-              label={m('orgs.fieldRna')}
-              hint={m('orgs.fieldRnaHint')}
-              maxlength={20}
-            />
-          </div>
-          <TextArea
-            form={form}
-            name="description"
-            label={m('orgs.fieldDescription')}
-            hint={m('orgs.fieldDescriptionHint')}
-            maxlength={L.description}
-            required
-          />
-          <CheckboxGroup
-            form={form}
-            name="domains"
-            legend={m('orgs.fieldDomains')}
-            options={DOMAINS.map((d) => ({ value: d, label: m(`domain.${d}`) }))}
-          />
-          <CheckboxGroup
-            form={form}
-            name="categoryIds"
-            legend={m('orgs.fieldCategories')}
-            columns
-            options={categoryOptions(props.categories)}
-          />
-          <TextField
-            form={form}
-            name="commune"
-            label={m('orgs.fieldCommune')}
-            hint={m('posts.fieldCommuneHint')}
-            required
-            maxlength={120}
-          />
-          <TextField
-            form={form}
-            name="communes"
-            label={m('orgs.fieldCommunes')}
-            hint={m('orgs.fieldCommunesHint')}
-            maxlength={1000}
-          />
-          <TextField
-            form={form}
-            name="address"
-            label={m('orgs.fieldAddress')}
-            hint={m('orgs.fieldAddressHint')}
-            autocomplete="street-address"
-            maxlength={L.address}
-          />
-          <CheckboxField form={form} name="showAddress" label={m('orgs.showAddress')} />
-          <fieldset class="field">
-            <legend class="field__label">{m('orgs.contactTitle')}</legend>
-            <p class="field__hint">{m('orgs.contactLead')}</p>
-            <TextField
-              form={form}
-              name="contactEmail"
-              label={m('orgs.fieldContactEmail')}
-              type="email"
-              maxlength={254}
-            />
-            <TextField
-              form={form}
-              name="contactPhone"
-              label={m('orgs.fieldContactPhone')}
-              type="tel"
-              maxlength={25}
-            />
-            <TextField
-              form={form}
-              name="website"
-              label={m('orgs.fieldWebsite')}
-              hint={m('orgs.fieldWebsiteHint')}
-              maxlength={L.website}
-            />
-          </fieldset>
-          <button type="submit" class="button button--wide">
-            {m('orgs.submitNew')}
-          </button>
-        </PostForm>
+    <FormPage
+      page={page}
+      title={m('orgs.newTitle')}
+      lead={m('orgs.newLead')}
+      form={form}
+      labels={orgLabels()}
+      action="/structures"
+      submit={m('orgs.submitNew')}
+    >
+      <TextField form={form} name="name" label={m('orgs.fieldName')} required maxlength={L.name} />
+      <SelectField
+        form={form}
+        name="kind"
+        label={m('orgs.fieldKind')}
+        required
+        placeholder={m('orgs.chooseKind')}
+        options={ORGANIZATION_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
+      />
+      <div class="form-row">
+        <TextField
+          form={form}
+          name="siren"
+          label={m('orgs.fieldSiren')}
+          hint={m('orgs.fieldSirenHint')}
+          inputmode="numeric"
+          maxlength={20}
+        />
+        <TextField
+          form={form}
+          name="rna"
+          label={m('orgs.fieldRna')}
+          hint={m('orgs.fieldRnaHint')}
+          maxlength={20}
+        />
       </div>
-    </Layout>
+      <TextArea
+        form={form}
+        name="description"
+        label={m('orgs.fieldDescription')}
+        hint={m('orgs.fieldDescriptionHint')}
+        maxlength={L.description}
+        required
+      />
+      <CheckboxGroup
+        form={form}
+        name="domains"
+        legend={m('orgs.fieldDomains')}
+        options={DOMAINS.map((d) => ({ value: d, label: m(`domain.${d}`) }))}
+      />
+      <CheckboxGroup
+        form={form}
+        name="categoryIds"
+        legend={m('orgs.fieldCategories')}
+        columns
+        options={categoryOptions(props.categories)}
+      />
+      <TextField
+        form={form}
+        name="commune"
+        label={m('orgs.fieldCommune')}
+        hint={m('posts.fieldCommuneHint')}
+        required
+        maxlength={120}
+      />
+      <TextField
+        form={form}
+        name="communes"
+        label={m('orgs.fieldCommunes')}
+        hint={m('orgs.fieldCommunesHint')}
+        maxlength={1000}
+      />
+      <TextField
+        form={form}
+        name="address"
+        label={m('orgs.fieldAddress')}
+        hint={m('orgs.fieldAddressHint')}
+        autocomplete="street-address"
+        maxlength={L.address}
+      />
+      <CheckboxField form={form} name="showAddress" label={m('orgs.showAddress')} />
+      <fieldset class="field">
+        <legend class="field__label">{m('orgs.contactTitle')}</legend>
+        <p class="field__hint">{m('orgs.contactLead')}</p>
+        <TextField
+          form={form}
+          name="contactEmail"
+          label={m('orgs.fieldContactEmail')}
+          type="email"
+          maxlength={254}
+        />
+        <TextField
+          form={form}
+          name="contactPhone"
+          label={m('orgs.fieldContactPhone')}
+          type="tel"
+          maxlength={25}
+        />
+        <TextField
+          form={form}
+          name="website"
+          label={m('orgs.fieldWebsite')}
+          hint={m('orgs.fieldWebsiteHint')}
+          maxlength={L.website}
+        />
+      </fieldset>
+    </FormPage>
   );
 }
 
@@ -560,56 +558,49 @@ export function ProjectsPage(props: {
 export function ProjectFormPage(props: { page: PageContext; form: FormState; slug: string; name: string }) {
   const { form, page } = props;
   return (
-    <Layout page={page} title={m('projects.newTitle')}>
-      <div class="narrow">
-        <h1>{m('projects.newTitle')}</h1>
-        <p class="lead" safe>
-          {props.name}
-        </p>
-        <FormProblems
-          form={form}
-          labels={{
-            title: m('projects.fieldTitle'),
-            description: m('projects.fieldDescription'),
-            startsOn: m('posts.fieldStartsOn'),
-            endsOn: m('posts.fieldEndsOn'),
-            commune: m('posts.fieldCommune'),
-            link: m('projects.fieldLink'),
-          }}
-        />
-        <PostForm action={`/structures/${props.slug}/projets`} csrfToken={page.csrfToken}>
-          <TextField
-            form={form}
-            name="title"
-            label={m('projects.fieldTitle')}
-            required
-            maxlength={L.projectTitle}
-          />
-          <TextArea
-            form={form}
-            name="description"
-            label={m('projects.fieldDescription')}
-            maxlength={L.projectDescription}
-            required
-          />
-          <div class="form-row">
-            <DateInput form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
-            <DateInput form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
-          </div>
-          <TextField form={form} name="commune" label={m('posts.fieldCommune')} maxlength={120} />
-          <TextField
-            form={form}
-            name="link"
-            label={m('projects.fieldLink')}
-            hint={m('orgs.fieldWebsiteHint')}
-            maxlength={L.website}
-          />
-          <button type="submit" class="button button--wide">
-            {m('projects.submit')}
-          </button>
-        </PostForm>
+    <FormPage
+      page={page}
+      title={m('projects.newTitle')}
+      lead={props.name}
+      form={form}
+      action={`/structures/${props.slug}/projets`}
+      submit={m('projects.submit')}
+      labels={{
+        title: m('projects.fieldTitle'),
+        description: m('projects.fieldDescription'),
+        startsOn: m('posts.fieldStartsOn'),
+        endsOn: m('posts.fieldEndsOn'),
+        commune: m('posts.fieldCommune'),
+        link: m('projects.fieldLink'),
+      }}
+    >
+      <TextField
+        form={form}
+        name="title"
+        label={m('projects.fieldTitle')}
+        required
+        maxlength={L.projectTitle}
+      />
+      <TextArea
+        form={form}
+        name="description"
+        label={m('projects.fieldDescription')}
+        maxlength={L.projectDescription}
+        required
+      />
+      <div class="form-row">
+        <DateInput form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
+        <DateInput form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
       </div>
-    </Layout>
+      <TextField form={form} name="commune" label={m('posts.fieldCommune')} maxlength={120} />
+      <TextField
+        form={form}
+        name="link"
+        label={m('projects.fieldLink')}
+        hint={m('orgs.fieldWebsiteHint')}
+        maxlength={L.website}
+      />
+    </FormPage>
   );
 }
 

@@ -1,10 +1,10 @@
 import type { PostStatus } from '../../../db/schema.ts';
 import { POST_LIMITS } from '../../../domain/posts.ts';
+import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
 import { CategorySelect, DateInput } from '../../../web/components/choices.tsx';
 import {
   CheckboxField,
-  FormProblems,
   PostForm,
   TextAreaField,
   TextField,
@@ -328,104 +328,99 @@ export function PostFormPage(props: {
   const kind = form.values.kind ?? '';
   const kindError = form.errors.kind;
   return (
-    <Layout page={page} title={title}>
-      <div class="narrow">
-        <h1>{title}</h1>
-        <p class="lead">{m('posts.formLead')}</p>
-        <FormProblems form={form} labels={postLabels()} />
-        <PostForm
-          action={props.editId ? `/annonces/${props.editId}/modifier` : '/annonces'}
-          csrfToken={page.csrfToken}
-        >
-          <fieldset class={kindError ? 'field field--error' : 'field'} id="champ-kind">
-            <legend class="field__label">{m('posts.fieldKind')}</legend>
-            {kindError ? (
-              <p class="field__error" id="erreur-kind">
-                <span class="visually-hidden">{m('form.errorPrefix')} </span>
-                <span safe>{errorMessage(kindError)}</span>
-              </p>
-            ) : (
-              ''
-            )}
-            <label class="choice choice--large">
-              <input
-                type="radio"
-                name="kind"
-                value="request"
-                checked={kind === 'request'}
-                aria-describedby={kindError ? 'erreur-kind' : undefined}
-              />
-              <span>{m('posts.kindLong.request')}</span>
-            </label>
-            <label class="choice choice--large">
-              <input
-                type="radio"
-                name="kind"
-                value="offer"
-                checked={kind === 'offer'}
-                aria-describedby={kindError ? 'erreur-kind' : undefined}
-              />
-              <span>{m('posts.kindLong.offer')}</span>
-            </label>
-          </fieldset>
-          <CategorySelect form={form} categories={props.categories} />
-          <TextField
-            form={form}
-            name="title"
-            label={m('posts.fieldTitle')}
-            hint={m('posts.fieldTitleHint')}
-            required
-            maxlength={POST_LIMITS.title}
+    <FormPage
+      page={page}
+      title={title}
+      lead={m('posts.formLead')}
+      form={form}
+      labels={postLabels()}
+      action={props.editId ? `/annonces/${props.editId}/modifier` : '/annonces'}
+      submit={props.editId ? m('posts.submitEdit') : m('posts.submitNew')}
+    >
+      <fieldset class={kindError ? 'field field--error' : 'field'} id="champ-kind">
+        <legend class="field__label">{m('posts.fieldKind')}</legend>
+        {kindError ? (
+          <p class="field__error" id="erreur-kind">
+            <span class="visually-hidden">{m('form.errorPrefix')} </span>
+            <span safe>{errorMessage(kindError)}</span>
+          </p>
+        ) : (
+          ''
+        )}
+        <label class="choice choice--large">
+          <input
+            type="radio"
+            name="kind"
+            value="request"
+            checked={kind === 'request'}
+            aria-describedby={kindError ? 'erreur-kind' : undefined}
           />
-          <TextAreaField
-            form={form}
-            name="description"
-            label={m('posts.fieldDescription')}
-            hint={m('posts.fieldDescriptionHint')}
-            maxlength={POST_LIMITS.description}
+          <span>{m('posts.kindLong.request')}</span>
+        </label>
+        <label class="choice choice--large">
+          <input
+            type="radio"
+            name="kind"
+            value="offer"
+            checked={kind === 'offer'}
+            aria-describedby={kindError ? 'erreur-kind' : undefined}
           />
-          <TextField
-            form={form}
-            name="whenText"
-            label={m('posts.fieldWhen')}
-            hint={m('posts.fieldWhenHint')}
-            maxlength={POST_LIMITS.whenText}
-          />
-          <div class="form-row">
-            <DateInput form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
-            <DateInput form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
-          </div>
-          <TextField
-            form={form}
-            name="commune"
-            label={m('posts.fieldCommune')}
-            hint={m('posts.fieldCommuneHint')}
-            required
-            autocomplete="off"
-            maxlength={120}
-            list="communes-annonce"
-          />
-          <CommuneList id="communes-annonce" areas={props.areas} postalCodes />
-          <TextField
-            form={form}
-            name="address"
-            label={m('posts.fieldAddress')}
-            hint={m('posts.fieldAddressHint')}
-            autocomplete="street-address"
-            maxlength={POST_LIMITS.address}
-          />
-          <fieldset class="field">
-            <legend class="field__label">{m('posts.contactTitle')}</legend>
-            <p class="field__hint">{m('posts.contactLead')}</p>
-            <CheckboxField form={form} name="showPhone" label={m('posts.showPhone')} />
-            <CheckboxField form={form} name="showEmail" label={m('posts.showEmail')} />
-          </fieldset>
-          <button type="submit" class="button button--wide">
-            {props.editId ? m('posts.submitEdit') : m('posts.submitNew')}
-          </button>
-        </PostForm>
+          <span>{m('posts.kindLong.offer')}</span>
+        </label>
+      </fieldset>
+      <CategorySelect form={form} categories={props.categories} />
+      <TextField
+        form={form}
+        name="title"
+        label={m('posts.fieldTitle')}
+        hint={m('posts.fieldTitleHint')}
+        required
+        maxlength={POST_LIMITS.title}
+      />
+      <TextAreaField
+        form={form}
+        name="description"
+        label={m('posts.fieldDescription')}
+        hint={m('posts.fieldDescriptionHint')}
+        maxlength={POST_LIMITS.description}
+      />
+      <TextField
+        form={form}
+        name="whenText"
+        label={m('posts.fieldWhen')}
+        hint={m('posts.fieldWhenHint')}
+        maxlength={POST_LIMITS.whenText}
+      />
+      <div class="form-row">
+        <DateInput form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
+        <DateInput form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
       </div>
-    </Layout>
+      <TextField
+        form={form}
+        name="commune"
+        label={m('posts.fieldCommune')}
+        hint={m('posts.fieldCommuneHint')}
+        required
+        autocomplete="off"
+        maxlength={120}
+        list="communes-annonce"
+      />
+      <CommuneList id="communes-annonce" areas={props.areas} postalCodes />
+      <TextField
+        form={form}
+        name="address"
+        label={m('posts.fieldAddress')}
+        hint={m('posts.fieldAddressHint')}
+        autocomplete="street-address"
+        maxlength={POST_LIMITS.address}
+      />
+      <fieldset class="field">
+        <legend class="field__label">{m('posts.contactTitle')}</legend>
+        <p class="field__hint">{m('posts.contactLead')}</p>
+        <CheckboxField form={form} name="showPhone" label={m('posts.showPhone')} />
+        <CheckboxField form={form} name="showEmail" label={m('posts.showEmail')} />
+      </fieldset>
+    </FormPage>
   );
 }
 
