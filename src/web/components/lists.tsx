@@ -13,7 +13,7 @@ export function PageHeading(props: { title: string; lead?: string; children?: Ch
       ) : (
         ''
       )}
-      {props.children ? <p class="page-heading__actions">{props.children}</p> : ''}
+      {props.children ? <p class="page-heading__actions">{props.children as Children}</p> : ''}
     </div>
   );
 }
@@ -84,7 +84,7 @@ export function ResultCard(props: {
 export function Pagination(props: { href: string | null | undefined; label: string }) {
   return props.href ? (
     <nav class="pagination" aria-label="Pagination">
-      <a class="button button--secondary" href={attributeText(props.href)}>
+      <a class="button button--secondary" href={attributeText(props.href)} safe>
         {props.label}
       </a>
     </nav>
