@@ -302,7 +302,7 @@ export class MissionService {
   ) {
     const row = await repo.findMission(this.db, territoryId, id);
     if (!row) return null;
-    const team = viewer ? await this.deps.organizations.isTeam(row.organizationId, viewer.accountId) : false;
+    const team = await this.onTeam(viewer, row.organizationId);
     const status = missionStatus(row);
     if ((status === 'draft' || !row.organizationValidatedAt) && !team) return null;
     const [slots, skills] = await Promise.all([repo.listSlots(this.db, id), this.skills(territoryId)]);
@@ -533,12 +533,7 @@ export class MissionService {
     base: string,
   ): Promise<Result<{ missionId: string }>> {
     const app = await repo.findApplication(this.db, ctx.territoryId, applicationId);
-    if (
-      !app ||
-      !ctx.actor ||
-      !(await this.deps.organizations.isTeam(app.organizationId, ctx.actor.accountId))
-    )
-      return fail('_form', 'errors.notFound');
+    if (!app || !(await this.onTeam(ctx.actor, app.organizationId))) return fail('_form', 'errors.notFound');
     const mission = await repo.findMission(this.db, ctx.territoryId, app.missionId);
     if (!mission) return fail('_form', 'errors.notFound');
     const territoryName = await this.territoryName(ctx.territoryId);
@@ -655,12 +650,7 @@ export class MissionService {
   /** The team closes (no more applications) or cancels (every live application declined, told) a mission. */
   async end(ctx: Ctx, missionId: string, how: 'close' | 'cancel', base: string): Promise<Result> {
     const row = await repo.findMission(this.db, ctx.territoryId, missionId);
-    if (
-      !row ||
-      !ctx.actor ||
-      !(await this.deps.organizations.isTeam(row.organizationId, ctx.actor.accountId))
-    )
-      return fail('_form', 'errors.notFound');
+    if (!row || !(await this.onTeam(ctx.actor, row.organizationId))) return fail('_form', 'errors.notFound');
     const status = missionStatus(row);
     if (status === 'cancelled' || status === 'closed') return fail('_form', 'errors.applicationState');
     const territoryName = await this.territoryName(ctx.territoryId);
@@ -716,11 +706,15 @@ export class MissionService {
       }));
   }
 
+  /** Whether the person is on the team of the structure (no one is, signed out). */
+  private async onTeam(actor: Actor | null | undefined, organizationId: string): Promise<boolean> {
+    return !!actor && (await this.deps.organizations.isTeam(organizationId, actor.accountId));
+  }
+
   /** One mission's applications for its team: contact details only of the accepted ones. */
   async applicationsForTeam(territoryId: string, missionId: string, viewer: Actor | null) {
     const row = await repo.findMission(this.db, territoryId, missionId);
-    if (!row || !viewer || !(await this.deps.organizations.isTeam(row.organizationId, viewer.accountId)))
-      return null;
+    if (!row || !viewer || !(await this.onTeam(viewer, row.organizationId))) return null;
     const [apps, slots, skills] = await Promise.all([
       repo.listMissionApplications(this.db, missionId),
       repo.listSlots(this.db, missionId),

@@ -7,7 +7,10 @@ import type { PageContext } from '../../web/page.ts';
 import type { TerritoryRow } from '../territory/service.ts';
 import { searchQuery, type SearchQuery } from './schemas.ts';
 import type { MapBbox, SearchPage } from './service.ts';
-import { activeFilterCount, FilterPanel, PostCard, searchParams } from './views/components.tsx';
+import { CardList } from '../../web/components/lists.tsx';
+import { MapSection } from '../../web/components/map.tsx';
+import { CommuneList, FilterPanel, SearchProblems } from '../../web/components/search.tsx';
+import { activeFilterCount, PostCard, searchParams } from './views/components.tsx';
 
 /**
  * The map of posts: `/carte` (a page that is useful without JavaScript: filters and a list under
@@ -140,62 +143,6 @@ export function mapMessages(overrides: Partial<Record<MessageKey, string>> = {})
   return { ...Object.fromEntries(SCRIPT_MESSAGES.map((k) => [k, t(k)])), ...overrides };
 }
 
-/** What the map's points come from, for the map of missions and of structures. */
-export interface MapTerritory {
-  mapCenterLat: number;
-  mapCenterLon: number;
-  mapZoom: number;
-  bounds: number[] | null;
-  tileUrl: string;
-  tileAttribution: string;
-}
-
-/**
- * The map over a list (missions, structures): the script (`map.ts`) draws the points of `points`
- * and the communes' outlines; without it, `noScript` says the list below is the way.
- */
-export function MapSection(props: {
-  territory: MapTerritory;
-  label: string;
-  skipTo: string;
-  skipLabel: string;
-  noScript: string;
-  points: string;
-  list: string;
-  areas: string;
-  messages: Record<string, string>;
-}) {
-  const { territory } = props;
-  return (
-    <div class="map-section">
-      <a class="map-skip" href={attributeText(`#${props.skipTo}`)} safe>
-        {props.skipLabel}
-      </a>
-      <div
-        id="carte"
-        class="map"
-        role="region"
-        aria-label={attributeText(props.label)}
-        data-map
-        data-center={`${territory.mapCenterLat},${territory.mapCenterLon}`}
-        data-zoom={String(territory.mapZoom)}
-        data-bounds={territory.bounds ? territory.bounds.join(',') : undefined}
-        data-tiles={attributeText(territory.tileUrl)}
-        data-attribution={attributeText(territory.tileAttribution)}
-        data-areas={attributeText(props.areas)}
-        data-posts={attributeText(props.points)}
-        data-list={attributeText(props.list)}
-        data-messages={attributeText(JSON.stringify(props.messages))}
-      >
-        <p class="map__fallback" safe>
-          {props.noScript}
-        </p>
-      </div>
-      <p class="map-status" role="status" data-map-status></p>
-    </div>
-  );
-}
-
 function MapPage(props: {
   page: PageContext;
   territory: TerritoryRow;
@@ -209,8 +156,6 @@ function MapPage(props: {
   const filters = searchParams(s);
   const problems = Object.values(s.problems);
   const kindValue = s.kind === 'offer' ? 'offre' : s.kind === 'request' ? 'demande' : '';
-  const messages = Object.fromEntries(SCRIPT_MESSAGES.map((k) => [k, m(k)]));
-  const bounds = territory.bounds;
   return (
     <Layout page={page} title={m('map.title')}>
       {/* Only this page needs Leaflet: its stylesheet and script are loaded here, not in <head>. */}
@@ -265,11 +210,7 @@ function MapPage(props: {
               autocomplete="off"
               maxlength={120}
             />
-            <datalist id="carte-communes">
-              {result.areas.map((a) => (
-                <option value={attributeText(a.name)}></option>
-              ))}
-            </datalist>
+            <CommuneList id="carte-communes" areas={result.areas} />
           </div>
           <div class="map-filters__field">
             <label class="field__label" for="carte-q">
@@ -293,23 +234,23 @@ function MapPage(props: {
         </form>
       </FilterPanel>
 
-      {problems.length > 0 || props.invalid ? (
-        <div class="notice notice--warning" role="status">
-          {problems.length > 0 ? (
-            problems.map((e) => <p safe>{errorMessage(e)}</p>)
-          ) : (
-            <p>{m('errors.invalid')}</p>
-          )}
-        </div>
-      ) : (
-        ''
-      )}
+      <SearchProblems
+        problems={problems.length > 0 ? problems : props.invalid ? [{ key: 'errors.invalid' }] : []}
+      />
 
-      <div class="map-section">
-        <p class="visually-hidden">{m('map.srNote')}</p>
-        <a class="map-skip" href="#liste-annonces">
-          {m('map.skipToList')}
-        </a>
+      <MapSection
+        territory={territory}
+        note={m('map.srNote')}
+        label={m('map.regionLabel')}
+        skipTo="liste-annonces"
+        skipLabel={m('map.skipToList')}
+        noScript={m('map.noScript')}
+        points={`/api/v1/posts.geojson${filters}`}
+        list={`/annonces${filters}`}
+        areas={props.urls.areas}
+        focus={s.area?.code}
+        messages={mapMessages()}
+      >
         <ul class="map-legend" aria-label={m('map.legendLabel')}>
           <li>
             <span class="map-pin map-pin--offer map-pin--legend" aria-hidden="true">
@@ -334,39 +275,15 @@ function MapPage(props: {
             {m('map.legendArea')}
           </li>
         </ul>
-        <div
-          id="carte"
-          class="map"
-          role="region"
-          aria-label={m('map.regionLabel')}
-          data-map
-          data-center={`${territory.mapCenterLat},${territory.mapCenterLon}`}
-          data-zoom={String(territory.mapZoom)}
-          data-bounds={bounds ? bounds.join(',') : undefined}
-          data-tiles={attributeText(territory.tileUrl)}
-          data-attribution={attributeText(territory.tileAttribution)}
-          data-areas={props.urls.areas}
-          data-posts={attributeText(`/api/v1/posts.geojson${filters}`)}
-          data-list={attributeText(`/annonces${filters}`)}
-          data-focus={s.area?.code}
-          data-messages={attributeText(JSON.stringify(messages))}
-        >
-          <p class="map__fallback">{m('map.noScript')}</p>
-        </div>
-        <p class="map-status" role="status" data-map-status></p>
-      </div>
+      </MapSection>
 
       <section class="map-list" id="liste-annonces" tabindex="-1" aria-labelledby="titre-liste-carte">
         <h2 id="titre-liste-carte">{m('map.listTitle')}</h2>
-        {result.posts.length === 0 ? (
-          <p class="empty">{m('map.listEmpty')}</p>
-        ) : (
-          <ul class="post-list">
-            {result.posts.map((p) => (
-              <PostCard post={p} />
-            ))}
-          </ul>
-        )}
+        <CardList count={result.posts.length} empty={m('map.listEmpty')}>
+          {result.posts.map((p) => (
+            <PostCard post={p} />
+          ))}
+        </CardList>
         <p>
           <a class="button button--secondary" href={attributeText(`/annonces${filters}`)}>
             {m('map.listAll')}

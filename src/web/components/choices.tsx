@@ -1,6 +1,9 @@
 import type { FieldError } from '../../domain/fields.ts';
 import { errorMessage, m } from '../i18n/index.ts';
-import { attributeText, type FormState } from './forms.tsx';
+import { attributeText, SelectField, type FormState } from './forms.tsx';
+
+// Kept here too for the modules that import them from this file.
+export { fieldErrorsOnly, FormNotice } from './forms.tsx';
 
 /**
  * A group of checkboxes (several choices) in a fieldset, keeping what was ticked: the form's
@@ -100,24 +103,6 @@ export function TextArea(props: {
   );
 }
 
-/** A refusal of the whole form (`_form`) as a notice; field errors go to the ErrorSummary. */
-export function FormNotice(props: { form: FormState }) {
-  const e = props.form.errors._form;
-  return e ? (
-    <div class="notice notice--warning" role="alert" safe>
-      {errorMessage(e)}
-    </div>
-  ) : (
-    <></>
-  );
-}
-
-/** The form's errors without `_form` (for the summary). */
-export const fieldErrorsOnly = (form: FormState): FormState => ({
-  ...form,
-  errors: Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form')),
-});
-
 /** A small labelled input (date, time, number), keeping its value and showing its error. */
 export function InputField(props: {
   form: FormState;
@@ -154,5 +139,27 @@ export function InputField(props: {
         aria-describedby={error ? `erreur-${props.name}` : undefined}
       />
     </div>
+  );
+}
+
+/** An optional date field (type=date), keeping its value and showing its error. */
+export const DateInput = (props: { form: FormState; name: string; label: string }) =>
+  InputField({ ...props, type: 'date', optional: true });
+
+/** The options of a list of categories: their id, their name. */
+export const categoryOptions = (categories: Array<{ id: string; name: string }>) =>
+  categories.map((c) => ({ value: c.id, label: c.name }));
+
+/** « Catégorie »: one of the territory's categories, required. */
+export function CategorySelect(props: { form: FormState; categories: Array<{ id: string; name: string }> }) {
+  return (
+    <SelectField
+      form={props.form}
+      name="categoryId"
+      label={m('posts.fieldCategory')}
+      required
+      placeholder={m('posts.chooseCategory')}
+      options={categoryOptions(props.categories)}
+    />
   );
 }

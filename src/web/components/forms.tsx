@@ -103,6 +103,8 @@ export function TextField(props: {
   autocomplete?: string;
   maxlength?: number;
   inputmode?: string;
+  /** The id of a `<datalist>` of suggestions. */
+  list?: string;
 }) {
   const error = props.form.errors[props.name];
   return (
@@ -119,6 +121,7 @@ export function TextField(props: {
         autocomplete={props.autocomplete}
         maxlength={props.maxlength}
         inputmode={props.inputmode}
+        list={props.list}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(props.name, props.hint, error)}
       />
@@ -229,21 +232,30 @@ export function PostForm(props: { action: string; csrfToken: string; children?: 
   );
 }
 
+/** A refusal of the whole form (`_form`) as a notice; field errors go to the ErrorSummary. */
+export function FormNotice(props: { form: FormState }) {
+  const e = props.form.errors._form;
+  return e ? (
+    <div class="notice notice--warning" role="alert" safe>
+      {errorMessage(e)}
+    </div>
+  ) : (
+    <></>
+  );
+}
+
+/** The form's errors without `_form` (for the summary). */
+export const fieldErrorsOnly = (form: FormState): FormState => ({
+  ...form,
+  errors: Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form')),
+});
+
 /** A form-wide error (`_form`) as a notice, then the summary of field errors. */
 export function FormProblems(props: { form: FormState; labels: Record<string, string> }) {
-  const { form } = props;
-  const formError = form.errors._form;
-  const fieldErrors = Object.fromEntries(Object.entries(form.errors).filter(([k]) => k !== '_form'));
   return (
     <>
-      {formError ? (
-        <div class="notice notice--warning" role="alert" safe>
-          {errorMessage(formError)}
-        </div>
-      ) : (
-        ''
-      )}
-      <ErrorSummary form={{ ...form, errors: fieldErrors }} labels={props.labels} />
+      <FormNotice form={props.form} />
+      <ErrorSummary form={fieldErrorsOnly(props.form)} labels={props.labels} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { LIMITS } from '../../../domain/limits.ts';
+import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
 import {
   attributeText,
@@ -30,58 +31,58 @@ const signUpLabels = () => ({
 export function SignUpPage(props: { page: PageContext; form: FormState; areas: AreaOption[] }) {
   const { form } = props;
   return (
-    <Layout page={props.page} title={m('signup.title')}>
-      <div class="narrow">
-        <h1>{m('signup.title')}</h1>
-        <p class="lead">{m('signup.lead')}</p>
-        <ErrorSummary form={form} labels={signUpLabels()} />
-        <PostForm action="/inscription" csrfToken={props.page.csrfToken}>
-          <TextField
-            form={form}
-            name="displayName"
-            label={m('signup.displayName')}
-            hint={m('signup.displayNameHint')}
-            required
-            autocomplete="nickname"
-            maxlength={LIMITS.displayName.max}
-          />
-          <TextField
-            form={form}
-            name="email"
-            type="email"
-            label={m('signup.email')}
-            hint={m('signup.emailHint')}
-            required
-            autocomplete="email"
-            maxlength={LIMITS.email.max}
-          />
-          <TextField
-            form={form}
-            name="password"
-            type="password"
-            label={m('signup.password')}
-            hint={t('signup.passwordHint', { min: LIMITS.password.min })}
-            required
-            autocomplete="new-password"
-          />
-          <SelectField
-            form={form}
-            name="homeAreaId"
-            label={m('signup.homeArea')}
-            hint={m('signup.homeAreaHint')}
-            placeholder={m('signup.chooseArea')}
-            options={areaOptions(props.areas)}
-          />
-          <CheckboxField form={form} name="consent" label={m('signup.consent')} required />
-          <button type="submit" class="button button--wide">
-            {m('signup.submit')}
-          </button>
-        </PostForm>
+    <FormPage
+      page={props.page}
+      title={m('signup.title')}
+      lead={m('signup.lead')}
+      form={form}
+      labels={signUpLabels()}
+      action="/inscription"
+      submit={m('signup.submit')}
+      after={
         <p class="aside-link">
           {m('signup.haveAccount')} <a href="/connexion">{m('layout.signIn')}</a>
         </p>
-      </div>
-    </Layout>
+      }
+    >
+      <TextField
+        form={form}
+        name="displayName"
+        label={m('signup.displayName')}
+        hint={m('signup.displayNameHint')}
+        required
+        autocomplete="nickname"
+        maxlength={LIMITS.displayName.max}
+      />
+      <TextField
+        form={form}
+        name="email"
+        type="email"
+        label={m('signup.email')}
+        hint={m('signup.emailHint')}
+        required
+        autocomplete="email"
+        maxlength={LIMITS.email.max}
+      />
+      <TextField
+        form={form}
+        name="password"
+        type="password"
+        label={m('signup.password')}
+        hint={t('signup.passwordHint', { min: LIMITS.password.min })}
+        required
+        autocomplete="new-password"
+      />
+      <SelectField
+        form={form}
+        name="homeAreaId"
+        label={m('signup.homeArea')}
+        hint={m('signup.homeAreaHint')}
+        placeholder={m('signup.chooseArea')}
+        options={areaOptions(props.areas)}
+      />
+      <CheckboxField form={form} name="consent" label={m('signup.consent')} required />
+    </FormPage>
   );
 }
 
@@ -89,97 +90,92 @@ export function SignUpPage(props: { page: PageContext; form: FormState; areas: A
 export function LogInPage(props: { page: PageContext; form: FormState }) {
   const { form } = props;
   return (
-    <Layout page={props.page} title={m('login.title')}>
-      <div class="narrow">
-        <h1>{m('login.title')}</h1>
-        <ErrorSummary form={form} labels={{ email: m('login.email'), password: m('login.password') }} />
-        <PostForm action="/connexion" csrfToken={props.page.csrfToken}>
-          <TextField
-            form={form}
-            name="email"
-            type="email"
-            label={m('login.email')}
-            required
-            autocomplete="username"
-            maxlength={LIMITS.email.max}
-          />
-          <TextField
-            form={form}
-            name="password"
-            type="password"
-            label={m('login.password')}
-            required
-            autocomplete="current-password"
-          />
-          <button type="submit" class="button button--wide">
-            {m('login.submit')}
-          </button>
-        </PostForm>
-        <p class="aside-link">
-          <a href="/mot-de-passe-oublie">{m('login.forgot')}</a>
-        </p>
-        <p class="aside-link">
-          {m('login.noAccount')} <a href="/inscription">{m('layout.signUp')}</a>
-        </p>
-      </div>
-    </Layout>
+    <FormPage
+      page={props.page}
+      title={m('login.title')}
+      form={form}
+      labels={{ email: m('login.email'), password: m('login.password') }}
+      action="/connexion"
+      submit={m('login.submit')}
+      after={
+        <>
+          <p class="aside-link">
+            <a href="/mot-de-passe-oublie">{m('login.forgot')}</a>
+          </p>
+          <p class="aside-link">
+            {m('login.noAccount')} <a href="/inscription">{m('layout.signUp')}</a>
+          </p>
+        </>
+      }
+    >
+      <TextField
+        form={form}
+        name="email"
+        type="email"
+        label={m('login.email')}
+        required
+        autocomplete="username"
+        maxlength={LIMITS.email.max}
+      />
+      <TextField
+        form={form}
+        name="password"
+        type="password"
+        label={m('login.password')}
+        required
+        autocomplete="current-password"
+      />
+    </FormPage>
   );
 }
 
 /** « Mot de passe oublié » : asks for the email. */
 export function ResetRequestPage(props: { page: PageContext; form: FormState }) {
   return (
-    <Layout page={props.page} title={m('reset.requestTitle')}>
-      <div class="narrow">
-        <h1>{m('reset.requestTitle')}</h1>
-        <p class="lead">{m('reset.requestLead')}</p>
-        <ErrorSummary form={props.form} labels={{ email: m('login.email') }} />
-        <PostForm action="/mot-de-passe-oublie" csrfToken={props.page.csrfToken}>
-          <TextField
-            form={props.form}
-            name="email"
-            type="email"
-            label={m('login.email')}
-            required
-            autocomplete="email"
-            maxlength={LIMITS.email.max}
-          />
-          <button type="submit" class="button button--wide">
-            {m('reset.requestSubmit')}
-          </button>
-        </PostForm>
-      </div>
-    </Layout>
+    <FormPage
+      page={props.page}
+      title={m('reset.requestTitle')}
+      lead={m('reset.requestLead')}
+      form={props.form}
+      labels={{ email: m('login.email') }}
+      action="/mot-de-passe-oublie"
+      submit={m('reset.requestSubmit')}
+    >
+      <TextField
+        form={props.form}
+        name="email"
+        type="email"
+        label={m('login.email')}
+        required
+        autocomplete="email"
+        maxlength={LIMITS.email.max}
+      />
+    </FormPage>
   );
 }
 
 /** The new password form reached from the mailed link. */
 export function ResetPasswordPage(props: { page: PageContext; form: FormState; token: string }) {
   return (
-    <Layout page={props.page} title={m('reset.newTitle')}>
-      <div class="narrow">
-        <h1>{m('reset.newTitle')}</h1>
-        <ErrorSummary
-          form={props.form}
-          labels={{ password: m('reset.newPassword'), token: m('reset.newTitle') }}
-        />
-        <PostForm action="/mot-de-passe/nouveau" csrfToken={props.page.csrfToken}>
-          <input type="hidden" name="token" value={attributeText(props.token)} />
-          <TextField
-            form={props.form}
-            name="password"
-            type="password"
-            label={m('reset.newPassword')}
-            hint={t('signup.passwordHint', { min: LIMITS.password.min })}
-            required
-            autocomplete="new-password"
-          />
-          <button type="submit" class="button button--wide">
-            {m('reset.newSubmit')}
-          </button>
-        </PostForm>
-      </div>
-    </Layout>
+    <FormPage
+      page={props.page}
+      title={m('reset.newTitle')}
+      form={props.form}
+      labels={{ password: m('reset.newPassword'), token: m('reset.newTitle') }}
+      action="/mot-de-passe/nouveau"
+      submit={m('reset.newSubmit')}
+    >
+      <input type="hidden" name="token" value={attributeText(props.token)} />
+      <TextField
+        form={props.form}
+        name="password"
+        type="password"
+        label={m('reset.newPassword')}
+        hint={t('signup.passwordHint', { min: LIMITS.password.min })}
+        required
+        autocomplete="new-password"
+      />
+    </FormPage>
   );
 }
 

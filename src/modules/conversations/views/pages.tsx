@@ -1,5 +1,6 @@
 import { MESSAGE_LIMITS, type ScamSignal } from '../../../domain/conversations.ts';
 import { formatPhone } from '../../../domain/input.ts';
+import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
 import { MESSAGE_NOTIFICATIONS, type MessageNotifications } from '../../../db/schema.ts';
 import {
@@ -48,33 +49,34 @@ export function ReplyPage(props: {
 }) {
   const { page, post, form } = props;
   return (
-    <Layout page={page} title={m('conversations.replyTitle')}>
-      <div class="narrow">
-        <h1>{m('conversations.replyTitle')}</h1>
-        <p class="lead">
-          <a href={`/annonces/${post.id}`} safe>
-            {post.title}
-          </a>
-        </p>
-        <SafetyAdvice page={page} open />
-        <FormProblems form={form} labels={bodyLabels()} />
-        <PostForm action={`/annonces/${post.id}/repondre`} csrfToken={page.csrfToken}>
-          <TextAreaField
-            form={form}
-            name="body"
-            label={m('conversations.messageLabel')}
-            hint={m(
-              post.kind === 'offer' ? 'conversations.replyHintOffer' : 'conversations.replyHintRequest',
-            )}
-            maxlength={MESSAGE_LIMITS.body}
-          />
-          <p class="field__hint">{m('conversations.replyPrivacy')}</p>
-          <button type="submit" class="button">
-            {m('conversations.send')}
-          </button>
-        </PostForm>
-      </div>
-    </Layout>
+    <FormPage
+      page={page}
+      title={m('conversations.replyTitle')}
+      intro={
+        <>
+          <p class="lead">
+            <a href={`/annonces/${post.id}`} safe>
+              {post.title}
+            </a>
+          </p>
+          <SafetyAdvice page={page} open />
+        </>
+      }
+      form={form}
+      labels={bodyLabels()}
+      action={`/annonces/${post.id}/repondre`}
+      submit={m('conversations.send')}
+      wide={false}
+    >
+      <TextAreaField
+        form={form}
+        name="body"
+        label={m('conversations.messageLabel')}
+        hint={m(post.kind === 'offer' ? 'conversations.replyHintOffer' : 'conversations.replyHintRequest')}
+        maxlength={MESSAGE_LIMITS.body}
+      />
+      <p class="field__hint">{m('conversations.replyPrivacy')}</p>
+    </FormPage>
   );
 }
 

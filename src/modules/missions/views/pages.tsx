@@ -9,26 +9,40 @@ import {
 } from '../../../db/schema.ts';
 import { MISSION_LIMITS as L } from '../../../domain/missions.ts';
 import {
+  CategorySelect,
   CheckboxGroup,
-  fieldErrorsOnly,
-  FormNotice,
+  DateInput,
   InputField,
   TextArea,
 } from '../../../web/components/choices.tsx';
 import {
   attributeText,
   CheckboxField,
-  ErrorSummary,
+  FormNotice,
+  FormProblems,
   PostForm,
   SelectField,
   TextField,
   type FormState,
 } from '../../../web/components/forms.tsx';
+import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
-import { errorMessage, formatDate, formatDateTime, m, t } from '../../../web/i18n/index.ts';
+import { CardList, ListLayout, PageHeading, Pagination, ResultCard } from '../../../web/components/lists.tsx';
+import { MapSection, type MapTerritory } from '../../../web/components/map.tsx';
+import {
+  CheckboxFilter,
+  CommuneFilter,
+  CommuneList,
+  DomainFilter,
+  FilterActions,
+  FilterPanel,
+  NearFilter,
+  RadiusFilter,
+  SearchProblems,
+} from '../../../web/components/search.tsx';
+import { formatDate, formatDateTime, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
-import { DateInput, DomainFilter, TeamSection } from '../../organizations/views/pages.tsx';
-import { MapSection, type MapTerritory } from '../../posts/map.tsx';
+import { TeamSection } from '../../organizations/views/pages.tsx';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import {
   reasonText,
@@ -107,33 +121,35 @@ export function MissionCard(props: { mi: PublicMission }) {
   const { mi } = props;
   const when = whenText(mi);
   return (
-    <li class="post-card">
-      <article aria-labelledby={`mission-${mi.id}`}>
-        <p class="post-card__meta">
-          <PlacesBadge mi={mi} />
-          <span class="post-card__category" safe>
-            {mi.category.name}
-          </span>
-        </p>
-        <h3 class="post-card__title" id={`mission-${mi.id}`}>
-          <a href={`/missions/${mi.id}`} safe>
-            {mi.title}
-          </a>
-        </h3>
-        <p class="post-card__excerpt" safe>
-          {mi.description.length >= 240 ? `${mi.description}…` : mi.description}
-        </p>
-        <Flags mi={mi} />
-        <p class="post-card__place">
-          <span safe>{mi.flags.remoteOnly ? m('missions.flagRemoteOnly') : mi.area.name}</span>
-          {mi.distance ? <span safe>{` — ${t(mi.distance.key, { value: mi.distance.value })}`}</span> : ''}
-          {when ? <span safe>{` · ${when}`}</span> : ''}
-        </p>
-        <p class="post-card__footer" safe>
-          {t('missions.by', { name: mi.organization.name })}
-        </p>
-      </article>
-    </li>
+    <ResultCard
+      id={`mission-${mi.id}`}
+      href={`/missions/${mi.id}`}
+      title={mi.title}
+      meta={<PlacesBadge mi={mi} />}
+      category={mi.category.name}
+      excerpt={mi.description.length >= 240 ? `${mi.description}…` : mi.description}
+    >
+      <Flags mi={mi} />
+      <p class="post-card__place">
+        <span safe>{mi.flags.remoteOnly ? m('missions.flagRemoteOnly') : mi.area.name}</span>
+        {mi.distance ? <span safe>{` — ${t(mi.distance.key, { value: mi.distance.value })}`}</span> : ''}
+        {when ? <span safe>{` · ${when}`}</span> : ''}
+      </p>
+      <p class="post-card__footer" safe>
+        {t('missions.by', { name: mi.organization.name })}
+      </p>
+    </ResultCard>
+  );
+}
+
+/** The missions found, as cards. */
+function MissionList(props: { missions: PublicMission[]; status?: boolean }) {
+  return (
+    <CardList count={props.missions.length} empty={m('missions.noResults')} status={props.status}>
+      {props.missions.map((mi) => (
+        <MissionCard mi={mi} />
+      ))}
+    </CardList>
   );
 }
 
@@ -145,7 +161,6 @@ export function MissionListPage(props: {
 }) {
   const { result, page, raw } = props;
   const s = result.search;
-  const problems = Object.values(s.problems);
   const nextUrl = () => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(raw)) if (k !== 'apres' && v) q.set(k, v);
@@ -156,68 +171,21 @@ export function MissionListPage(props: {
   };
   return (
     <Layout page={page} title={m('missions.listTitle')}>
-      <div class="page-heading">
-        <h1>{m('missions.listTitle')}</h1>
-        <p class="lead">{m('missions.listLead')}</p>
-        <p class="page-heading__actions">
-          <a href="/missions/carte">{m('missions.mapLink')}</a>
-          <a href="/structures">{m('nav.organizations')}</a>
-          {page.viewer ? <a href="/mes-candidatures">{m('nav.myApplications')}</a> : ''}
-          {page.viewer ? <a href="/demandes-confiees">{m('nav.assigned')}</a> : ''}
-        </p>
-      </div>
-      <div class="list-layout">
-        <aside class="list-layout__filters">
-          <details class="filters-panel filters-panel--list">
-            <summary class="filters-panel__summary">
-              <span>{m('missions.filters')}</span>
-            </summary>
+      <PageHeading title={m('missions.listTitle')} lead={m('missions.listLead')}>
+        <a href="/missions/carte">{m('missions.mapLink')}</a>
+        <a href="/structures">{m('nav.organizations')}</a>
+        {page.viewer ? <a href="/mes-candidatures">{m('nav.myApplications')}</a> : ''}
+        {page.viewer ? <a href="/demandes-confiees">{m('nav.assigned')}</a> : ''}
+      </PageHeading>
+      <ListLayout
+        labelledBy="titre-missions"
+        filters={
+          <FilterPanel label={m('missions.filters')} active={0}>
             <form method="get" action="/missions" class="filters" aria-label={m('missions.filters')}>
               <DomainFilter value={s.domain ?? ''} />
-              <div class="field">
-                <label class="field__label" for="filtre-commune">
-                  {m('posts.filterCommune')}
-                </label>
-                <input
-                  class="field__input"
-                  id="filtre-commune"
-                  name="commune"
-                  list="liste-communes"
-                  value={attributeText(raw.commune)}
-                  autocomplete="off"
-                  maxlength={120}
-                />
-              </div>
-              <div class="field">
-                <label class="field__label" for="filtre-pres">
-                  {m('posts.filterNear')}
-                </label>
-                <p class="field__hint" id="aide-filtre-pres">
-                  {m('posts.filterNearHint')}
-                </p>
-                <input
-                  class="field__input"
-                  id="filtre-pres"
-                  name="pres"
-                  list="liste-communes"
-                  value={attributeText(raw.pres)}
-                  autocomplete="off"
-                  maxlength={120}
-                  aria-describedby="aide-filtre-pres"
-                />
-              </div>
-              <div class="field">
-                <label class="field__label" for="filtre-rayon">
-                  {m('posts.filterRadius')}
-                </label>
-                <select class="field__select" id="filtre-rayon" name="rayon">
-                  {[5, 10, 20, 30, 50].map((km) => (
-                    <option value={String(km)} selected={km === s.radiusKm} safe>
-                      {t('posts.radiusKm', { km })}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <CommuneFilter value={raw.commune} />
+              <NearFilter value={raw.pres} />
+              <RadiusFilter radii={[5, 10, 20, 30, 50]} value={s.radiusKm} />
               <div class="filters__row">
                 <div class="field">
                   <label class="field__label" for="filtre-du">
@@ -248,83 +216,31 @@ export function MissionListPage(props: {
                 <input type="checkbox" name="distance" value="oui" checked={s.remote} />
                 <span>{m('missions.filterRemote')}</span>
               </label>
-              <fieldset class="filters__group filters__categories">
-                <legend>{m('missions.filterSkills')}</legend>
-                {result.skills.map((k) => (
-                  <label class="choice">
-                    <input
-                      type="checkbox"
-                      name="competence"
-                      value={k.slug}
-                      checked={s.skillSlugs.includes(k.slug)}
-                    />
-                    <span safe>{k.name}</span>
-                  </label>
-                ))}
-              </fieldset>
-              <fieldset class="filters__group filters__categories">
-                <legend>{m('posts.filterCategories')}</legend>
-                {result.categories.map((c) => (
-                  <label class="choice">
-                    <input
-                      type="checkbox"
-                      name="categorie"
-                      value={c.slug}
-                      checked={s.categorySlugs.includes(c.slug)}
-                    />
-                    <span safe>{c.name}</span>
-                  </label>
-                ))}
-              </fieldset>
-              <datalist id="liste-communes">
-                {result.areas.map((a) => (
-                  <option value={attributeText(a.name)}></option>
-                ))}
-              </datalist>
-              <p class="filters__actions">
-                <button type="submit" class="button">
-                  {m('posts.apply')}
-                </button>
-                <a href="/missions">{m('posts.reset')}</a>
-              </p>
+              <CheckboxFilter
+                legend={m('missions.filterSkills')}
+                name="competence"
+                options={result.skills.map((k) => ({ value: k.slug, label: k.name }))}
+                checked={s.skillSlugs}
+              />
+              <CheckboxFilter
+                legend={m('posts.filterCategories')}
+                name="categorie"
+                options={result.categories.map((c) => ({ value: c.slug, label: c.name }))}
+                checked={s.categorySlugs}
+              />
+              <CommuneList id="liste-communes" areas={result.areas} />
+              <FilterActions reset="/missions" />
             </form>
-          </details>
-        </aside>
-        <section class="list-layout__results" aria-labelledby="titre-missions">
-          <h2 id="titre-missions" class="visually-hidden">
-            {m('missions.listTitle')}
-          </h2>
-          {problems.length > 0 ? (
-            <div class="notice notice--warning" role="status">
-              {problems.map((e) => (
-                <p safe>{errorMessage(e)}</p>
-              ))}
-            </div>
-          ) : (
-            ''
-          )}
-          {result.missions.length === 0 ? (
-            <p class="empty" role="status">
-              {m('missions.noResults')}
-            </p>
-          ) : (
-            <ul class="post-list">
-              {result.missions.map((mi) => (
-                <MissionCard mi={mi} />
-              ))}
-            </ul>
-          )}
-          {result.nextCursor ? (
-            <nav class="pagination" aria-label="Pagination">
-              <a class="button button--secondary" href={attributeText(nextUrl())}>
-                {m('missions.nextPage')}
-              </a>
-            </nav>
-          ) : (
-            ''
-          )}
-        </section>
-      </div>
+          </FilterPanel>
+        }
+      >
+        <h2 id="titre-missions" class="visually-hidden">
+          {m('missions.listTitle')}
+        </h2>
+        <SearchProblems problems={Object.values(s.problems)} />
+        <MissionList missions={result.missions} status />
+        <Pagination href={result.nextCursor ? nextUrl() : null} label={m('missions.nextPage')} />
+      </ListLayout>
     </Layout>
   );
 }
@@ -466,8 +382,7 @@ export function MissionPage(props: {
             <section class="panel" aria-labelledby="titre-candidater">
               <h2 id="titre-candidater">{m('missions.applyTitle')}</h2>
               {mi.status === 'full' ? <p>{m('missions.applyWaitlist')}</p> : ''}
-              <FormNotice form={form} />
-              <ErrorSummary form={fieldErrorsOnly(form)} labels={applyLabels()} />
+              <FormProblems form={form} labels={applyLabels()} />
               <PostForm action={`/missions/${mi.id}/candidature`} csrfToken={page.csrfToken}>
                 {props.slots.length > 1 ? (
                   <SelectField
@@ -584,126 +499,114 @@ export function MissionFormPage(props: {
   );
   const scheduleError = form.errors.schedule;
   return (
-    <Layout page={page} title={m('missions.newTitle')}>
-      <div class="narrow">
-        <h1>{m('missions.newTitle')}</h1>
-        <p class="lead" safe>
-          {props.name}
-        </p>
-        <FormNotice form={form} />
-        <ErrorSummary form={fieldErrorsOnly(form)} labels={missionLabels()} />
-        <PostForm action={`/structures/${props.slug}/missions`} csrfToken={page.csrfToken}>
-          <TextField
-            form={form}
-            name="title"
-            label={m('missions.fieldTitle')}
-            hint={m('missions.fieldTitleHint')}
-            required
-            maxlength={L.title}
-          />
-          <TextArea
-            form={form}
-            name="description"
-            label={m('missions.fieldDescription')}
-            hint={m('missions.fieldDescriptionHint')}
-            maxlength={L.description}
-            required
-          />
-          <SelectField
-            form={form}
-            name="categoryId"
-            label={m('posts.fieldCategory')}
-            required
-            placeholder={m('posts.chooseCategory')}
-            options={props.categories.map((c) => ({ value: c.id, label: c.name }))}
-          />
-          <fieldset class={scheduleError ? 'field field--error' : 'field'} id="champ-schedule">
-            <legend class="field__label">{m('missions.fieldSchedule')}</legend>
-            <p class="field__hint">{m('missions.fieldScheduleHint')}</p>
-            {(['date', 'slots', 'recurring'] as const).map((v) => (
-              <label class="choice choice--large">
-                <input type="radio" name="schedule" value={v} checked={schedule === v} />
-                <span>{m(`missions.schedule.${v}`)}</span>
-              </label>
-            ))}
-          </fieldset>
-          <fieldset class="field slots">
-            <legend class="field__label">{m('missions.slotsTitle')}</legend>
-            <p class="field__hint">{m('missions.slotsHint')}</p>
-            <SlotRow form={form} n={1} />
-            {/* The other rows fold away (open when one is filled or wrong): without JavaScript too. */}
-            <details class="more-slots" open={moreSlots || undefined}>
-              <summary class="link-button">{m('missions.moreSlots')}</summary>
-              {Array.from({ length: L.slots - 1 }, (_, i) => i + 2).map((n) => (
-                <SlotRow form={form} n={n} />
-              ))}
-            </details>
-          </fieldset>
-          <fieldset class="field">
-            <legend class="field__label">{m('missions.recurrenceTitle')}</legend>
-            <p class="field__hint">{m('missions.recurrenceHint')}</p>
-            <TextField
-              form={form}
-              name="recurrenceText"
-              label={m('missions.fieldRecurrence')}
-              hint={m('missions.fieldRecurrenceHint')}
-              maxlength={L.recurrenceText}
-            />
-            <CheckboxGroup
-              form={form}
-              name="recurrenceDays"
-              legend={m('missions.fieldDays')}
-              options={WEEKDAYS.map((d, i) => ({ value: String(i + 1), label: m(`weekday.${d}`) }))}
-              columns
-            />
-            <div class="form-row">
-              <DateInput form={form} name="recurrenceFrom" label={m('posts.fieldStartsOn')} />
-              <DateInput form={form} name="recurrenceTo" label={m('posts.fieldEndsOn')} />
-            </div>
-            <SmallInput
-              form={form}
-              name="recurrencePlaces"
-              label={m('missions.fieldPlaces')}
-              type="number"
-              min="1"
-            />
-          </fieldset>
-          <CheckboxGroup
-            form={form}
-            name="requiredSkillIds"
-            legend={m('missions.fieldSkills')}
-            hint={m('missions.fieldSkillsHint')}
-            options={props.skills.map((s) => ({ value: s.id, label: s.name }))}
-            columns
-          />
-          <SmallInput form={form} name="minAge" label={m('missions.fieldMinAge')} type="number" min="1" />
-          <fieldset class="field">
-            <legend class="field__label">{m('missions.fieldFlags')}</legend>
-            <CheckboxField form={form} name="reducedMobility" label={m('missions.flagMobility')} />
-            <CheckboxField form={form} name="remotePossible" label={m('missions.flagRemote')} />
-            <CheckboxField form={form} name="remoteOnly" label={m('missions.flagRemoteOnly')} />
-            <CheckboxField form={form} name="openToMinors" label={m('missions.flagMinors')} />
-          </fieldset>
-          <TextField
-            form={form}
-            name="commune"
-            label={m('posts.fieldCommune')}
-            hint={m('missions.fieldCommuneHint')}
-            maxlength={120}
-          />
-          <TextField
-            form={form}
-            name="address"
-            label={m('posts.fieldAddress')}
-            hint={m('missions.fieldAddressHint')}
-            maxlength={L.address}
-          />
-          <button type="submit" class="button button--wide">
-            {m('missions.submitNew')}
-          </button>
-        </PostForm>
-      </div>
-    </Layout>
+    <FormPage
+      page={page}
+      title={m('missions.newTitle')}
+      lead={props.name}
+      form={form}
+      labels={missionLabels()}
+      action={`/structures/${props.slug}/missions`}
+      submit={m('missions.submitNew')}
+    >
+      <TextField
+        form={form}
+        name="title"
+        label={m('missions.fieldTitle')}
+        hint={m('missions.fieldTitleHint')}
+        required
+        maxlength={L.title}
+      />
+      <TextArea
+        form={form}
+        name="description"
+        label={m('missions.fieldDescription')}
+        hint={m('missions.fieldDescriptionHint')}
+        maxlength={L.description}
+        required
+      />
+      <CategorySelect form={form} categories={props.categories} />
+      <fieldset class={scheduleError ? 'field field--error' : 'field'} id="champ-schedule">
+        <legend class="field__label">{m('missions.fieldSchedule')}</legend>
+        <p class="field__hint">{m('missions.fieldScheduleHint')}</p>
+        {(['date', 'slots', 'recurring'] as const).map((v) => (
+          <label class="choice choice--large">
+            <input type="radio" name="schedule" value={v} checked={schedule === v} />
+            <span>{m(`missions.schedule.${v}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+      <fieldset class="field slots">
+        <legend class="field__label">{m('missions.slotsTitle')}</legend>
+        <p class="field__hint">{m('missions.slotsHint')}</p>
+        <SlotRow form={form} n={1} />
+        {/* The other rows fold away (open when one is filled or wrong): without JavaScript too. */}
+        <details class="more-slots" open={moreSlots || undefined}>
+          <summary class="link-button">{m('missions.moreSlots')}</summary>
+          {Array.from({ length: L.slots - 1 }, (_, i) => i + 2).map((n) => (
+            <SlotRow form={form} n={n} />
+          ))}
+        </details>
+      </fieldset>
+      <fieldset class="field">
+        <legend class="field__label">{m('missions.recurrenceTitle')}</legend>
+        <p class="field__hint">{m('missions.recurrenceHint')}</p>
+        <TextField
+          form={form}
+          name="recurrenceText"
+          label={m('missions.fieldRecurrence')}
+          hint={m('missions.fieldRecurrenceHint')}
+          maxlength={L.recurrenceText}
+        />
+        <CheckboxGroup
+          form={form}
+          name="recurrenceDays"
+          legend={m('missions.fieldDays')}
+          options={WEEKDAYS.map((d, i) => ({ value: String(i + 1), label: m(`weekday.${d}`) }))}
+          columns
+        />
+        <div class="form-row">
+          <DateInput form={form} name="recurrenceFrom" label={m('posts.fieldStartsOn')} />
+          <DateInput form={form} name="recurrenceTo" label={m('posts.fieldEndsOn')} />
+        </div>
+        <SmallInput
+          form={form}
+          name="recurrencePlaces"
+          label={m('missions.fieldPlaces')}
+          type="number"
+          min="1"
+        />
+      </fieldset>
+      <CheckboxGroup
+        form={form}
+        name="requiredSkillIds"
+        legend={m('missions.fieldSkills')}
+        hint={m('missions.fieldSkillsHint')}
+        options={props.skills.map((s) => ({ value: s.id, label: s.name }))}
+        columns
+      />
+      <SmallInput form={form} name="minAge" label={m('missions.fieldMinAge')} type="number" min="1" />
+      <fieldset class="field">
+        <legend class="field__label">{m('missions.fieldFlags')}</legend>
+        <CheckboxField form={form} name="reducedMobility" label={m('missions.flagMobility')} />
+        <CheckboxField form={form} name="remotePossible" label={m('missions.flagRemote')} />
+        <CheckboxField form={form} name="remoteOnly" label={m('missions.flagRemoteOnly')} />
+        <CheckboxField form={form} name="openToMinors" label={m('missions.flagMinors')} />
+      </fieldset>
+      <TextField
+        form={form}
+        name="commune"
+        label={m('posts.fieldCommune')}
+        hint={m('missions.fieldCommuneHint')}
+        maxlength={120}
+      />
+      <TextField
+        form={form}
+        name="address"
+        label={m('posts.fieldAddress')}
+        hint={m('missions.fieldAddressHint')}
+        maxlength={L.address}
+      />
+    </FormPage>
   );
 }
 
@@ -1008,53 +911,49 @@ export function MyApplicationsPage(props: {
       <p>
         <a href="/compte/benevole">{m('volunteer.title')}</a>
       </p>
-      {props.apps.length === 0 ? (
-        <p class="empty">{m('applications.mineEmpty')}</p>
-      ) : (
-        <ul class="post-list">
-          {props.apps.map((a) => (
-            <li class="post-card">
-              <p class="post-card__meta">
-                <span class={`status status--${a.status}`}>{applicationStatusLabel(a.status)}</span>
-              </p>
-              <h2 class="post-card__title">
-                <a href={`/missions/${a.missionId}`} safe>
-                  {a.missionTitle}
+      <CardList count={props.apps.length} empty={m('applications.mineEmpty')}>
+        {props.apps.map((a) => (
+          <li class="post-card">
+            <p class="post-card__meta">
+              <span class={`status status--${a.status}`}>{applicationStatusLabel(a.status)}</span>
+            </p>
+            <h2 class="post-card__title">
+              <a href={`/missions/${a.missionId}`} safe>
+                {a.missionTitle}
+              </a>
+            </h2>
+            <p class="post-card__footer">
+              <a href={`/structures/${a.organizationSlug}`} safe>
+                {a.organizationName}
+              </a>
+              {a.slotStartsAt ? <span safe>{` · ${formatDateTime(a.slotStartsAt)}`}</span> : ''}
+            </p>
+            {a.status === 'declined' && a.declineReason ? <p safe>{reasonText(a.declineReason)}</p> : ''}
+            <div class="author-actions__buttons">
+              {a.conversation ? (
+                <a class="button button--secondary" href={attributeText(a.conversation)}>
+                  {m('applications.conversation')}
                 </a>
-              </h2>
-              <p class="post-card__footer">
-                <a href={`/structures/${a.organizationSlug}`} safe>
-                  {a.organizationName}
-                </a>
-                {a.slotStartsAt ? <span safe>{` · ${formatDateTime(a.slotStartsAt)}`}</span> : ''}
-              </p>
-              {a.status === 'declined' && a.declineReason ? <p safe>{reasonText(a.declineReason)}</p> : ''}
-              <div class="author-actions__buttons">
-                {a.conversation ? (
-                  <a class="button button--secondary" href={attributeText(a.conversation)}>
-                    {m('applications.conversation')}
-                  </a>
-                ) : (
-                  ''
-                )}
-                {a.status === 'pending' || a.status === 'waitlisted' || a.status === 'accepted' ? (
-                  <PostForm
-                    action={`/candidatures/${a.id}/retirer`}
-                    csrfToken={page.csrfToken}
-                    class="inline-form"
-                  >
-                    <button type="submit" class="button button--danger">
-                      {m('applications.withdraw')}
-                    </button>
-                  </PostForm>
-                ) : (
-                  ''
-                )}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+              ) : (
+                ''
+              )}
+              {a.status === 'pending' || a.status === 'waitlisted' || a.status === 'accepted' ? (
+                <PostForm
+                  action={`/candidatures/${a.id}/retirer`}
+                  csrfToken={page.csrfToken}
+                  class="inline-form"
+                >
+                  <button type="submit" class="button button--danger">
+                    {m('applications.withdraw')}
+                  </button>
+                </PostForm>
+              ) : (
+                ''
+              )}
+            </div>
+          </li>
+        ))}
+      </CardList>
     </Layout>
   );
 }
@@ -1075,89 +974,95 @@ export function VolunteerProfilePage(props: {
 }) {
   const { form, page } = props;
   return (
-    <Layout page={page} title={m('volunteer.title')}>
-      <div class="narrow">
-        <h1>{m('volunteer.title')}</h1>
-        <p class="lead">{m('volunteer.lead')}</p>
-        {props.declared.some((s) => s.health) ? (
-          <ul class="tags">
-            {props.declared
-              .filter((s) => s.health)
-              .map((s) => (
-                <li class="tag" safe>
-                  {s.verifiedAt
-                    ? t('skills.verifiedBy', {
-                        skill: s.name,
-                        by: s.organizationName ?? s.verifierName ?? '',
-                        date: formatDate(s.verifiedAt),
-                      })
-                    : t('skills.pendingVerification', { skill: s.name })}
-                </li>
-              ))}
-          </ul>
-        ) : (
-          ''
-        )}
-        <FormNotice form={form} />
-        <ErrorSummary
-          form={fieldErrorsOnly(form)}
-          labels={{
-            skillIds: m('volunteer.skills'),
-            days: m('volunteer.days'),
-            dayParts: m('volunteer.dayParts'),
-            domains: m('volunteer.domains'),
-            commune: m('volunteer.commune'),
-            radiusKm: m('volunteer.radius'),
-          }}
+    <FormPage
+      page={page}
+      title={m('volunteer.title')}
+      lead={m('volunteer.lead')}
+      intro={<HealthSkills declared={props.declared} />}
+      form={form}
+      labels={{
+        skillIds: m('volunteer.skills'),
+        days: m('volunteer.days'),
+        dayParts: m('volunteer.dayParts'),
+        domains: m('volunteer.domains'),
+        commune: m('volunteer.commune'),
+        radiusKm: m('volunteer.radius'),
+      }}
+      action="/compte/benevole"
+      submit={m('account.save')}
+    >
+      <CheckboxGroup
+        form={form}
+        name="skillIds"
+        legend={m('volunteer.skills')}
+        hint={m('volunteer.skillsHint')}
+        options={props.skills.map((s) => ({
+          value: s.id,
+          label: s.health ? t('skills.healthLabel', { name: s.name }) : s.name,
+        }))}
+        columns
+      />
+      <CheckboxGroup
+        form={form}
+        name="days"
+        legend={m('volunteer.days')}
+        options={WEEKDAYS.map((d) => ({ value: d, label: m(`weekday.${d}`) }))}
+        columns
+      />
+      <CheckboxGroup
+        form={form}
+        name="dayParts"
+        legend={m('volunteer.dayParts')}
+        options={DAY_PARTS.map((d) => ({ value: d, label: m(`daypart.${d}`) }))}
+      />
+      <CheckboxGroup
+        form={form}
+        name="domains"
+        legend={m('volunteer.domains')}
+        options={DOMAINS.map((d) => ({ value: d, label: m(`domain.${d}`) }))}
+      />
+      <div class="form-row">
+        <TextField form={form} name="commune" label={m('volunteer.commune')} maxlength={120} />
+        <TextField
+          form={form}
+          name="radiusKm"
+          label={m('volunteer.radius')}
+          inputmode="numeric"
+          maxlength={3}
         />
-        <PostForm action="/compte/benevole" csrfToken={page.csrfToken}>
-          <CheckboxGroup
-            form={form}
-            name="skillIds"
-            legend={m('volunteer.skills')}
-            hint={m('volunteer.skillsHint')}
-            options={props.skills.map((s) => ({
-              value: s.id,
-              label: s.health ? t('skills.healthLabel', { name: s.name }) : s.name,
-            }))}
-            columns
-          />
-          <CheckboxGroup
-            form={form}
-            name="days"
-            legend={m('volunteer.days')}
-            options={WEEKDAYS.map((d) => ({ value: d, label: m(`weekday.${d}`) }))}
-            columns
-          />
-          <CheckboxGroup
-            form={form}
-            name="dayParts"
-            legend={m('volunteer.dayParts')}
-            options={DAY_PARTS.map((d) => ({ value: d, label: m(`daypart.${d}`) }))}
-          />
-          <CheckboxGroup
-            form={form}
-            name="domains"
-            legend={m('volunteer.domains')}
-            options={DOMAINS.map((d) => ({ value: d, label: m(`domain.${d}`) }))}
-          />
-          <div class="form-row">
-            <TextField form={form} name="commune" label={m('volunteer.commune')} maxlength={120} />
-            <TextField
-              form={form}
-              name="radiusKm"
-              label={m('volunteer.radius')}
-              inputmode="numeric"
-              maxlength={3}
-            />
-          </div>
-          <CheckboxField form={form} name="remoteOk" label={m('volunteer.remoteOk')} />
-          <button type="submit" class="button button--wide">
-            {m('account.save')}
-          </button>
-        </PostForm>
       </div>
-    </Layout>
+      <CheckboxField form={form} name="remoteOk" label={m('volunteer.remoteOk')} />
+    </FormPage>
+  );
+}
+
+/** The person's health skills: verified (by whom, when) or waiting for a structure to verify them. */
+function HealthSkills(props: {
+  declared: Array<{
+    name: string;
+    health: boolean;
+    verifiedAt: Date | null;
+    verifierName: string | null;
+    organizationName: string | null;
+  }>;
+}) {
+  const health = props.declared.filter((s) => s.health);
+  return health.length > 0 ? (
+    <ul class="tags">
+      {health.map((s) => (
+        <li class="tag" safe>
+          {s.verifiedAt
+            ? t('skills.verifiedBy', {
+                skill: s.name,
+                by: s.organizationName ?? s.verifierName ?? '',
+                date: formatDate(s.verifiedAt),
+              })
+            : t('skills.pendingVerification', { skill: s.name })}
+        </li>
+      ))}
+    </ul>
+  ) : (
+    <></>
   );
 }
 
@@ -1180,28 +1085,24 @@ export function MyOrganizationsPage(props: {
           {m('orgs.declare')}
         </a>
       </p>
-      {props.orgs.length === 0 ? (
-        <p class="empty">{m('orgs.mineEmpty')}</p>
-      ) : (
-        <ul class="post-list">
-          {props.orgs.map((o) => (
-            <li class="post-card">
-              <h2 class="post-card__title">
-                <a href={`/structures/${o.slug}/gestion`} safe>
-                  {o.name}
-                </a>
-              </h2>
-              <p class="post-card__footer">
-                {o.validatedAt
-                  ? m('orgs.status.validated')
-                  : o.rejectedAt
-                    ? m('orgs.status.rejected')
-                    : m('orgs.status.pending')}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
+      <CardList count={props.orgs.length} empty={m('orgs.mineEmpty')}>
+        {props.orgs.map((o) => (
+          <li class="post-card">
+            <h2 class="post-card__title">
+              <a href={`/structures/${o.slug}/gestion`} safe>
+                {o.name}
+              </a>
+            </h2>
+            <p class="post-card__footer">
+              {o.validatedAt
+                ? m('orgs.status.validated')
+                : o.rejectedAt
+                  ? m('orgs.status.rejected')
+                  : m('orgs.status.pending')}
+            </p>
+          </li>
+        ))}
+      </CardList>
     </Layout>
   );
 }
@@ -1219,13 +1120,9 @@ export function MissionMapPage(props: {
     <Layout page={page} title={m('missions.mapTitle')}>
       <link rel="stylesheet" href={props.urls.css} />
       <script src={props.urls.js} defer></script>
-      <div class="page-heading">
-        <h1>{m('missions.mapTitle')}</h1>
-        <p class="lead">{m('missions.mapLead')}</p>
-        <p class="page-heading__actions">
-          <a href="/missions">{m('missions.listTitle')}</a>
-        </p>
-      </div>
+      <PageHeading title={m('missions.mapTitle')} lead={m('missions.mapLead')}>
+        <a href="/missions">{m('missions.listTitle')}</a>
+      </PageHeading>
       <MapSection
         territory={territory}
         label={t('missions.mapTitle')}
@@ -1239,15 +1136,7 @@ export function MissionMapPage(props: {
       />
       <section class="map-list" id="liste-missions" tabindex="-1" aria-labelledby="titre-liste-missions">
         <h2 id="titre-liste-missions">{m('missions.listTitle')}</h2>
-        {props.missions.length === 0 ? (
-          <p class="empty">{m('missions.noResults')}</p>
-        ) : (
-          <ul class="post-list">
-            {props.missions.map((mi) => (
-              <MissionCard mi={mi} />
-            ))}
-          </ul>
-        )}
+        <MissionList missions={props.missions} />
       </section>
     </Layout>
   );

@@ -5,26 +5,30 @@ import {
   type OrganizationRole,
 } from '../../../db/schema.ts';
 import { ORGANIZATION_LIMITS as L } from '../../../domain/organizations.ts';
-import {
-  CheckboxGroup,
-  fieldErrorsOnly,
-  FormNotice,
-  InputField,
-  TextArea,
-} from '../../../web/components/choices.tsx';
+import { categoryOptions, CheckboxGroup, DateInput, TextArea } from '../../../web/components/choices.tsx';
 import {
   attributeText,
   CheckboxField,
   ErrorSummary,
+  fieldErrorsOnly,
   PostForm,
   SelectField,
   TextField,
   type FormState,
 } from '../../../web/components/forms.tsx';
+import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
-import { errorMessage, formatDate, formatNumber, m, t } from '../../../web/i18n/index.ts';
+import { CardList, ListLayout, PageHeading, Pagination, ResultCard } from '../../../web/components/lists.tsx';
+import { MapSection, type MapTerritory } from '../../../web/components/map.tsx';
+import {
+  CommuneFilter,
+  CommuneList,
+  DomainFilter,
+  FilterActions,
+  SearchProblems,
+} from '../../../web/components/search.tsx';
+import { formatDate, formatNumber, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
-import { MapSection, type MapTerritory } from '../../posts/map.tsx';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import type { OrganizationService, PublicOrganization } from '../service.ts';
 
@@ -69,115 +73,112 @@ export function OrganizationFormPage(props: {
 }) {
   const { form, page } = props;
   return (
-    <Layout page={page} title={m('orgs.newTitle')}>
-      <div class="narrow">
-        <h1>{m('orgs.newTitle')}</h1>
-        <p class="lead">{m('orgs.newLead')}</p>
-        <FormNotice form={form} />
-        <ErrorSummary form={fieldErrorsOnly(form)} labels={orgLabels()} />
-        <PostForm action="/structures" csrfToken={page.csrfToken}>
-          <TextField form={form} name="name" label={m('orgs.fieldName')} required maxlength={L.name} />
-          <SelectField
-            form={form}
-            name="kind"
-            label={m('orgs.fieldKind')}
-            required
-            placeholder={m('orgs.chooseKind')}
-            options={ORGANIZATION_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
-          />
-          <div class="form-row">
-            <TextField
-              form={form}
-              name="siren"
-              label={m('orgs.fieldSiren')}
-              hint={m('orgs.fieldSirenHint')}
-              inputmode="numeric"
-              maxlength={20}
-            />
-            <TextField
-              form={form}
-              name="rna"
-              label={m('orgs.fieldRna')}
-              hint={m('orgs.fieldRnaHint')}
-              maxlength={20}
-            />
-          </div>
-          <TextArea
-            form={form}
-            name="description"
-            label={m('orgs.fieldDescription')}
-            hint={m('orgs.fieldDescriptionHint')}
-            maxlength={L.description}
-            required
-          />
-          <CheckboxGroup
-            form={form}
-            name="domains"
-            legend={m('orgs.fieldDomains')}
-            options={DOMAINS.map((d) => ({ value: d, label: m(`domain.${d}`) }))}
-          />
-          <CheckboxGroup
-            form={form}
-            name="categoryIds"
-            legend={m('orgs.fieldCategories')}
-            columns
-            options={props.categories.map((c) => ({ value: c.id, label: c.name }))}
-          />
-          <TextField
-            form={form}
-            name="commune"
-            label={m('orgs.fieldCommune')}
-            hint={m('posts.fieldCommuneHint')}
-            required
-            maxlength={120}
-          />
-          <TextField
-            form={form}
-            name="communes"
-            label={m('orgs.fieldCommunes')}
-            hint={m('orgs.fieldCommunesHint')}
-            maxlength={1000}
-          />
-          <TextField
-            form={form}
-            name="address"
-            label={m('orgs.fieldAddress')}
-            hint={m('orgs.fieldAddressHint')}
-            autocomplete="street-address"
-            maxlength={L.address}
-          />
-          <CheckboxField form={form} name="showAddress" label={m('orgs.showAddress')} />
-          <fieldset class="field">
-            <legend class="field__label">{m('orgs.contactTitle')}</legend>
-            <p class="field__hint">{m('orgs.contactLead')}</p>
-            <TextField
-              form={form}
-              name="contactEmail"
-              label={m('orgs.fieldContactEmail')}
-              type="email"
-              maxlength={254}
-            />
-            <TextField
-              form={form}
-              name="contactPhone"
-              label={m('orgs.fieldContactPhone')}
-              type="tel"
-              maxlength={25}
-            />
-            <TextField
-              form={form}
-              name="website"
-              label={m('orgs.fieldWebsite')}
-              hint={m('orgs.fieldWebsiteHint')}
-              maxlength={L.website}
-            />
-          </fieldset>
-          <button type="submit" class="button button--wide">
-            {m('orgs.submitNew')}
-          </button>
-        </PostForm>
+    <FormPage
+      page={page}
+      title={m('orgs.newTitle')}
+      lead={m('orgs.newLead')}
+      form={form}
+      labels={orgLabels()}
+      action="/structures"
+      submit={m('orgs.submitNew')}
+    >
+      <TextField form={form} name="name" label={m('orgs.fieldName')} required maxlength={L.name} />
+      <SelectField
+        form={form}
+        name="kind"
+        label={m('orgs.fieldKind')}
+        required
+        placeholder={m('orgs.chooseKind')}
+        options={ORGANIZATION_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
+      />
+      <div class="form-row">
+        <TextField
+          form={form}
+          name="siren"
+          label={m('orgs.fieldSiren')}
+          hint={m('orgs.fieldSirenHint')}
+          inputmode="numeric"
+          maxlength={20}
+        />
+        <TextField
+          form={form}
+          name="rna"
+          label={m('orgs.fieldRna')}
+          hint={m('orgs.fieldRnaHint')}
+          maxlength={20}
+        />
       </div>
-    </Layout>
+      <TextArea
+        form={form}
+        name="description"
+        label={m('orgs.fieldDescription')}
+        hint={m('orgs.fieldDescriptionHint')}
+        maxlength={L.description}
+        required
+      />
+      <CheckboxGroup
+        form={form}
+        name="domains"
+        legend={m('orgs.fieldDomains')}
+        options={DOMAINS.map((d) => ({ value: d, label: m(`domain.${d}`) }))}
+      />
+      <CheckboxGroup
+        form={form}
+        name="categoryIds"
+        legend={m('orgs.fieldCategories')}
+        columns
+        options={categoryOptions(props.categories)}
+      />
+      <TextField
+        form={form}
+        name="commune"
+        label={m('orgs.fieldCommune')}
+        hint={m('posts.fieldCommuneHint')}
+        required
+        maxlength={120}
+      />
+      <TextField
+        form={form}
+        name="communes"
+        label={m('orgs.fieldCommunes')}
+        hint={m('orgs.fieldCommunesHint')}
+        maxlength={1000}
+      />
+      <TextField
+        form={form}
+        name="address"
+        label={m('orgs.fieldAddress')}
+        hint={m('orgs.fieldAddressHint')}
+        autocomplete="street-address"
+        maxlength={L.address}
+      />
+      <CheckboxField form={form} name="showAddress" label={m('orgs.showAddress')} />
+      <fieldset class="field">
+        <legend class="field__label">{m('orgs.contactTitle')}</legend>
+        <p class="field__hint">{m('orgs.contactLead')}</p>
+        <TextField
+          form={form}
+          name="contactEmail"
+          label={m('orgs.fieldContactEmail')}
+          type="email"
+          maxlength={254}
+        />
+        <TextField
+          form={form}
+          name="contactPhone"
+          label={m('orgs.fieldContactPhone')}
+          type="tel"
+          maxlength={25}
+        />
+        <TextField
+          form={form}
+          name="website"
+          label={m('orgs.fieldWebsite')}
+          hint={m('orgs.fieldWebsiteHint')}
+          maxlength={L.website}
+        />
+      </fieldset>
+    </FormPage>
   );
 }
 
@@ -307,34 +308,28 @@ export function OrganizationPage(props: {
       </article>
       <section aria-labelledby="titre-missions-structure">
         <h2 id="titre-missions-structure">{m('orgs.missionsTitle')}</h2>
-        {props.missions.length === 0 ? (
-          <p class="empty">{m('orgs.noMissions')}</p>
-        ) : (
-          <ul class="post-list">
-            {props.missions.map((mi) => (
-              <li class="post-card">
-                <h3 class="post-card__title">
-                  <a href={`/missions/${mi.id}`} safe>
-                    {mi.title}
-                  </a>
-                </h3>
-                <p class="post-card__footer" safe>
-                  {mi.status === 'full'
-                    ? m('missions.full')
-                    : t('missions.placesLeft', { count: mi.placesLeft })}
-                </p>
-              </li>
-            ))}
-          </ul>
-        )}
+        <CardList count={props.missions.length} empty={m('orgs.noMissions')}>
+          {props.missions.map((mi) => (
+            <li class="post-card">
+              <h3 class="post-card__title">
+                <a href={`/missions/${mi.id}`} safe>
+                  {mi.title}
+                </a>
+              </h3>
+              <p class="post-card__footer" safe>
+                {mi.status === 'full'
+                  ? m('missions.full')
+                  : t('missions.placesLeft', { count: mi.placesLeft })}
+              </p>
+            </li>
+          ))}
+        </CardList>
       </section>
       <section aria-labelledby="titre-projets-structure">
         <h2 id="titre-projets-structure">{m('projects.title')}</h2>
-        {props.projects.length === 0 ? (
-          <p class="empty">{m('projects.none')}</p>
-        ) : (
-          <ProjectList projects={props.projects} />
-        )}
+        <CardList count={props.projects.length} empty={m('projects.none')}>
+          <ProjectItems projects={props.projects} />
+        </CardList>
       </section>
     </Layout>
   );
@@ -343,66 +338,50 @@ export function OrganizationPage(props: {
 /** The directory of validated structures, with its filters (a GET form: works without JavaScript). */
 export function DirectoryPage(props: { page: PageContext; d: Directory; raw: Record<string, string> }) {
   const { d, page, raw } = props;
-  const problems = Object.values(d.problems);
   const next = new URLSearchParams({ ...raw, page: String(d.page + 1) }).toString();
   const query = new URLSearchParams(raw).toString();
   return (
     <Layout page={page} title={m('orgs.directoryTitle')}>
-      <div class="page-heading">
-        <h1>{m('orgs.directoryTitle')}</h1>
-        <p class="lead">{m('orgs.directoryLead')}</p>
-        <p class="page-heading__actions">
-          <a class="button" href="/structures/nouvelle">
-            {m('orgs.declare')}
-          </a>
-          <a href="/projets">{m('projects.title')}</a>
-          <a href="/missions">{m('nav.missions')}</a>
-        </p>
-      </div>
-      <div class="list-layout">
-        <aside class="list-layout__filters">
-          <DirectoryFilterForm action="/structures" d={d} raw={raw} />
-          <p>
-            <a href={attributeText(`/structures/carte${query ? `?${query}` : ''}`)}>{m('orgs.mapLink')}</a>
-          </p>
-          <p>
-            <a href="/missions/carte">{m('missions.mapLink')}</a>
-          </p>
-        </aside>
-        <section class="list-layout__results" aria-labelledby="titre-structures">
-          <h2 id="titre-structures" class="results-count" role="status" safe>
-            {t('orgs.count', { count: formatNumber(d.total) })}
-          </h2>
-          {problems.length > 0 ? (
-            <div class="notice notice--warning" role="status">
-              {problems.map((e) => (
-                <p safe>{errorMessage(e)}</p>
-              ))}
-            </div>
-          ) : (
-            ''
-          )}
-          {d.organizations.length === 0 ? (
-            <p class="empty">{m('orgs.noResults')}</p>
-          ) : (
-            <ul class="post-list">
-              {d.organizations.map((o) => (
-                <OrganizationCard o={o} />
-              ))}
-            </ul>
-          )}
-          {d.hasNext ? (
-            <nav class="pagination" aria-label="Pagination">
-              <a class="button button--secondary" href={attributeText(`/structures?${next}`)}>
-                {m('orgs.nextPage')}
-              </a>
-            </nav>
-          ) : (
-            ''
-          )}
-        </section>
-      </div>
+      <PageHeading title={m('orgs.directoryTitle')} lead={m('orgs.directoryLead')}>
+        <a class="button" href="/structures/nouvelle">
+          {m('orgs.declare')}
+        </a>
+        <a href="/projets">{m('projects.title')}</a>
+        <a href="/missions">{m('nav.missions')}</a>
+      </PageHeading>
+      <ListLayout
+        labelledBy="titre-structures"
+        filters={
+          <>
+            <DirectoryFilterForm action="/structures" d={d} raw={raw} />
+            <p>
+              <a href={attributeText(`/structures/carte${query ? `?${query}` : ''}`)}>{m('orgs.mapLink')}</a>
+            </p>
+            <p>
+              <a href="/missions/carte">{m('missions.mapLink')}</a>
+            </p>
+          </>
+        }
+      >
+        <h2 id="titre-structures" class="results-count" role="status" safe>
+          {t('orgs.count', { count: formatNumber(d.total) })}
+        </h2>
+        <SearchProblems problems={Object.values(d.problems)} />
+        <OrganizationList d={d} />
+        <Pagination href={d.hasNext ? `/structures?${next}` : null} label={m('orgs.nextPage')} />
+      </ListLayout>
     </Layout>
+  );
+}
+
+/** The structures found, as cards. */
+function OrganizationList(props: { d: Directory }) {
+  return (
+    <CardList count={props.d.organizations.length} empty={m('orgs.noResults')}>
+      {props.d.organizations.map((o) => (
+        <OrganizationCard o={o} />
+      ))}
+    </CardList>
   );
 }
 
@@ -425,35 +404,10 @@ function DirectoryFilterForm(props: { action: string; d: Directory; raw: Record<
           ))}
         </select>
       </div>
-      <div class="field">
-        <label class="field__label" for="filtre-commune">
-          {m('posts.filterCommune')}
-        </label>
-        <p class="field__hint" id="aide-filtre-commune">
-          {m('posts.filterCommuneHint')}
-        </p>
-        <input
-          class="field__input"
-          id="filtre-commune"
-          name="commune"
-          list="liste-communes"
-          value={attributeText(raw.commune)}
-          autocomplete="off"
-          maxlength={120}
-          aria-describedby="aide-filtre-commune"
-        />
-        <datalist id="liste-communes">
-          {d.areas.map((a) => (
-            <option value={attributeText(a.name)}></option>
-          ))}
-        </datalist>
-      </div>
-      <p class="filters__actions">
-        <button type="submit" class="button">
-          {m('posts.apply')}
-        </button>
-        <a href={props.action}>{m('posts.reset')}</a>
-      </p>
+      <CommuneFilter value={raw.commune} hint>
+        <CommuneList id="liste-communes" areas={d.areas} />
+      </CommuneFilter>
+      <FilterActions reset={props.action} />
     </form>
   );
 }
@@ -468,30 +422,17 @@ export function OrganizationMapPage(props: {
   messages: Record<string, string>;
 }) {
   const { page, d, raw } = props;
-  const problems = Object.values(d.problems);
   const query = new URLSearchParams(raw).toString();
   const suffix = query ? `?${query}` : '';
   return (
     <Layout page={page} title={m('orgs.mapTitle')}>
       <link rel="stylesheet" href={props.urls.css} />
       <script src={props.urls.js} defer></script>
-      <div class="page-heading">
-        <h1>{m('orgs.mapTitle')}</h1>
-        <p class="lead">{m('orgs.mapLead')}</p>
-        <p class="page-heading__actions">
-          <a href={attributeText(`/structures${suffix}`)}>{m('orgs.mapBackToList')}</a>
-        </p>
-      </div>
+      <PageHeading title={m('orgs.mapTitle')} lead={m('orgs.mapLead')}>
+        <a href={attributeText(`/structures${suffix}`)}>{m('orgs.mapBackToList')}</a>
+      </PageHeading>
       <DirectoryFilterForm action="/structures/carte" d={d} raw={raw} />
-      {problems.length > 0 ? (
-        <div class="notice notice--warning" role="status">
-          {problems.map((e) => (
-            <p safe>{errorMessage(e)}</p>
-          ))}
-        </div>
-      ) : (
-        ''
-      )}
+      <SearchProblems problems={Object.values(d.problems)} />
       <MapSection
         territory={props.territory}
         label={t('orgs.mapTitle')}
@@ -507,15 +448,7 @@ export function OrganizationMapPage(props: {
         <h2 id="titre-liste-structures" safe>
           {t('orgs.count', { count: formatNumber(d.total) })}
         </h2>
-        {d.organizations.length === 0 ? (
-          <p class="empty">{m('orgs.noResults')}</p>
-        ) : (
-          <ul class="post-list">
-            {d.organizations.map((o) => (
-              <OrganizationCard o={o} />
-            ))}
-          </ul>
-        )}
+        <OrganizationList d={d} />
         {d.hasNext ? (
           <p>
             <a class="button button--secondary" href={attributeText(`/structures${suffix}`)}>
@@ -533,34 +466,25 @@ export function OrganizationMapPage(props: {
 function OrganizationCard(props: { o: PublicOrganization }) {
   const { o } = props;
   return (
-    <li class="post-card">
-      <article aria-labelledby={`structure-${o.id}`}>
-        <p class="post-card__meta">
-          <span class="badge badge--org">{kindLabel(o.kind)}</span>
-          <span class="post-card__category" safe>
-            {o.domains.map((d) => m(`domain.${d}`)).join(' · ')}
-          </span>
-        </p>
-        <h3 class="post-card__title" id={`structure-${o.id}`}>
-          <a href={`/structures/${o.slug}`} safe>
-            {o.name}
-          </a>
-        </h3>
-        <p class="post-card__excerpt" safe>
-          {o.description.length > 240 ? `${o.description.slice(0, 240)}…` : o.description}
-        </p>
-        <p class="post-card__place" safe>
-          {o.area.name}
-        </p>
-      </article>
-    </li>
+    <ResultCard
+      id={`structure-${o.id}`}
+      href={`/structures/${o.slug}`}
+      title={o.name}
+      meta={<span class="badge badge--org">{kindLabel(o.kind)}</span>}
+      category={o.domains.map((d) => m(`domain.${d}`)).join(' · ')}
+      excerpt={o.description.length > 240 ? `${o.description.slice(0, 240)}…` : o.description}
+    >
+      <p class="post-card__place" safe>
+        {o.area.name}
+      </p>
+    </ResultCard>
   );
 }
 
-/** Projects and initiatives, as cards. */
-export function ProjectList(props: { projects: Projects; showOrganization?: boolean }) {
+/** Projects and initiatives, as cards (the `<li>` of a CardList). */
+function ProjectItems(props: { projects: Projects; showOrganization?: boolean }) {
   return (
-    <ul class="post-list">
+    <>
       {props.projects.map((p) => (
         <li class="post-card">
           <article aria-labelledby={`projet-${p.id}`}>
@@ -601,7 +525,7 @@ export function ProjectList(props: { projects: Projects; showOrganization?: bool
           </article>
         </li>
       ))}
-    </ul>
+    </>
   );
 }
 
@@ -615,26 +539,17 @@ export function ProjectsPage(props: {
 }) {
   return (
     <Layout page={props.page} title={m('projects.title')}>
-      <div class="page-heading">
-        <h1>{m('projects.title')}</h1>
-        <p class="lead" safe>
-          {t('projects.count', { count: formatNumber(props.total) })}
-        </p>
-      </div>
-      {props.projects.length === 0 ? (
-        <p class="empty">{m('projects.none')}</p>
-      ) : (
-        <ProjectList projects={props.projects} showOrganization />
-      )}
-      {props.hasNext ? (
-        <nav class="pagination" aria-label="Pagination">
-          <a class="button button--secondary" href={`/projets?page=${props.pageNo + 1}`}>
-            {m('orgs.nextPage')}
-          </a>
-        </nav>
-      ) : (
-        ''
-      )}
+      <PageHeading
+        title={m('projects.title')}
+        lead={t('projects.count', { count: formatNumber(props.total) })}
+      />
+      <CardList count={props.projects.length} empty={m('projects.none')}>
+        <ProjectItems projects={props.projects} showOrganization />
+      </CardList>
+      <Pagination
+        href={props.hasNext ? `/projets?page=${props.pageNo + 1}` : null}
+        label={m('orgs.nextPage')}
+      />
     </Layout>
   );
 }
@@ -643,63 +558,51 @@ export function ProjectsPage(props: {
 export function ProjectFormPage(props: { page: PageContext; form: FormState; slug: string; name: string }) {
   const { form, page } = props;
   return (
-    <Layout page={page} title={m('projects.newTitle')}>
-      <div class="narrow">
-        <h1>{m('projects.newTitle')}</h1>
-        <p class="lead" safe>
-          {props.name}
-        </p>
-        <FormNotice form={form} />
-        <ErrorSummary
-          form={fieldErrorsOnly(form)}
-          labels={{
-            title: m('projects.fieldTitle'),
-            description: m('projects.fieldDescription'),
-            startsOn: m('posts.fieldStartsOn'),
-            endsOn: m('posts.fieldEndsOn'),
-            commune: m('posts.fieldCommune'),
-            link: m('projects.fieldLink'),
-          }}
-        />
-        <PostForm action={`/structures/${props.slug}/projets`} csrfToken={page.csrfToken}>
-          <TextField
-            form={form}
-            name="title"
-            label={m('projects.fieldTitle')}
-            required
-            maxlength={L.projectTitle}
-          />
-          <TextArea
-            form={form}
-            name="description"
-            label={m('projects.fieldDescription')}
-            maxlength={L.projectDescription}
-            required
-          />
-          <div class="form-row">
-            <DateInput form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
-            <DateInput form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
-          </div>
-          <TextField form={form} name="commune" label={m('posts.fieldCommune')} maxlength={120} />
-          <TextField
-            form={form}
-            name="link"
-            label={m('projects.fieldLink')}
-            hint={m('orgs.fieldWebsiteHint')}
-            maxlength={L.website}
-          />
-          <button type="submit" class="button button--wide">
-            {m('projects.submit')}
-          </button>
-        </PostForm>
+    <FormPage
+      page={page}
+      title={m('projects.newTitle')}
+      lead={props.name}
+      form={form}
+      action={`/structures/${props.slug}/projets`}
+      submit={m('projects.submit')}
+      labels={{
+        title: m('projects.fieldTitle'),
+        description: m('projects.fieldDescription'),
+        startsOn: m('posts.fieldStartsOn'),
+        endsOn: m('posts.fieldEndsOn'),
+        commune: m('posts.fieldCommune'),
+        link: m('projects.fieldLink'),
+      }}
+    >
+      <TextField
+        form={form}
+        name="title"
+        label={m('projects.fieldTitle')}
+        required
+        maxlength={L.projectTitle}
+      />
+      <TextArea
+        form={form}
+        name="description"
+        label={m('projects.fieldDescription')}
+        maxlength={L.projectDescription}
+        required
+      />
+      <div class="form-row">
+        <DateInput form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
+        <DateInput form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
       </div>
-    </Layout>
+      <TextField form={form} name="commune" label={m('posts.fieldCommune')} maxlength={120} />
+      <TextField
+        form={form}
+        name="link"
+        label={m('projects.fieldLink')}
+        hint={m('orgs.fieldWebsiteHint')}
+        maxlength={L.website}
+      />
+    </FormPage>
   );
 }
-
-/** An optional date field (type=date), keeping its value and showing its error. */
-export const DateInput = (props: { form: FormState; name: string; label: string }) =>
-  InputField({ ...props, type: 'date', optional: true });
 
 /** The admin's queue: structures waiting for validation, each with « Valider » and « Refuser ». */
 export function AdminOrganizationsPage(props: {
@@ -713,65 +616,61 @@ export function AdminOrganizationsPage(props: {
     <Layout page={page} title={m('orgs.adminTitle')}>
       <h1>{m('orgs.adminTitle')}</h1>
       <p class="lead">{m('orgs.adminLead')}</p>
-      {props.pending.length === 0 ? (
-        <p class="empty">{m('orgs.adminEmpty')}</p>
-      ) : (
-        <ul class="post-list">
-          {props.pending.map((o) => {
-            const form = props.formFor === o.id ? props.form : { errors: {}, values: {} };
-            return (
-              <li class="post-card">
-                <article aria-labelledby={`attente-${o.id}`}>
-                  <p class="post-card__meta">
-                    <span class="badge badge--org">{kindLabel(o.kind)}</span>
-                    <span safe>{o.areaName}</span>
-                  </p>
-                  <h2 class="post-card__title" id={`attente-${o.id}`}>
-                    <a href={`/structures/${o.slug}`} safe>
-                      {o.name}
-                    </a>
-                  </h2>
-                  <p class="post-card__excerpt" safe>
-                    {o.description}
-                  </p>
-                  <p class="post-card__footer">
-                    <span safe>
-                      {t('orgs.declaredBy', { name: o.creatorName ?? '', date: formatDate(o.createdAt) })}
-                    </span>
-                    {o.siren ? <span safe>{` · SIREN ${o.siren}`}</span> : ''}
-                    {o.rna ? <span safe>{` · RNA ${o.rna}`}</span> : ''}
-                  </p>
-                  <div class="author-actions__buttons">
-                    <PostForm
-                      action={`/admin/structures/${o.id}/valider`}
-                      csrfToken={page.csrfToken}
-                      class="inline-form"
-                    >
-                      <button type="submit" class="button">
-                        {m('orgs.validate')}
-                      </button>
-                    </PostForm>
-                  </div>
-                  <PostForm action={`/admin/structures/${o.id}/refuser`} csrfToken={page.csrfToken}>
-                    <TextArea
-                      form={{ errors: form.errors, values: form.values }}
-                      name="reason"
-                      label={m('orgs.rejectReason')}
-                      hint={m('orgs.rejectReasonHint')}
-                      maxlength={L.rejectionReason}
-                      required
-                      rows={2}
-                    />
-                    <button type="submit" class="button button--danger">
-                      {m('orgs.reject')}
+      <CardList count={props.pending.length} empty={m('orgs.adminEmpty')}>
+        {props.pending.map((o) => {
+          const form = props.formFor === o.id ? props.form : { errors: {}, values: {} };
+          return (
+            <li class="post-card">
+              <article aria-labelledby={`attente-${o.id}`}>
+                <p class="post-card__meta">
+                  <span class="badge badge--org">{kindLabel(o.kind)}</span>
+                  <span safe>{o.areaName}</span>
+                </p>
+                <h2 class="post-card__title" id={`attente-${o.id}`}>
+                  <a href={`/structures/${o.slug}`} safe>
+                    {o.name}
+                  </a>
+                </h2>
+                <p class="post-card__excerpt" safe>
+                  {o.description}
+                </p>
+                <p class="post-card__footer">
+                  <span safe>
+                    {t('orgs.declaredBy', { name: o.creatorName ?? '', date: formatDate(o.createdAt) })}
+                  </span>
+                  {o.siren ? <span safe>{` · SIREN ${o.siren}`}</span> : ''}
+                  {o.rna ? <span safe>{` · RNA ${o.rna}`}</span> : ''}
+                </p>
+                <div class="author-actions__buttons">
+                  <PostForm
+                    action={`/admin/structures/${o.id}/valider`}
+                    csrfToken={page.csrfToken}
+                    class="inline-form"
+                  >
+                    <button type="submit" class="button">
+                      {m('orgs.validate')}
                     </button>
                   </PostForm>
-                </article>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+                </div>
+                <PostForm action={`/admin/structures/${o.id}/refuser`} csrfToken={page.csrfToken}>
+                  <TextArea
+                    form={{ errors: form.errors, values: form.values }}
+                    name="reason"
+                    label={m('orgs.rejectReason')}
+                    hint={m('orgs.rejectReasonHint')}
+                    maxlength={L.rejectionReason}
+                    required
+                    rows={2}
+                  />
+                  <button type="submit" class="button button--danger">
+                    {m('orgs.reject')}
+                  </button>
+                </PostForm>
+              </article>
+            </li>
+          );
+        })}
+      </CardList>
     </Layout>
   );
 }
@@ -854,24 +753,5 @@ export function TeamSection(props: {
         </button>
       </PostForm>
     </section>
-  );
-}
-
-/** The « Domaine » filter of the directory and of the mission search. */
-export function DomainFilter(props: { value: string }) {
-  return (
-    <div class="field">
-      <label class="field__label" for="filtre-domaine">
-        {m('orgs.fieldDomains')}
-      </label>
-      <select class="field__select" id="filtre-domaine" name="domaine">
-        <option value="">{m('orgs.allDomains')}</option>
-        {DOMAINS.map((d) => (
-          <option value={d} selected={props.value === d}>
-            {m(`domain.${d}`)}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }

@@ -1,6 +1,14 @@
-import type { Children } from '@kitajs/html';
 import type { PostKind } from '../../../db/schema.ts';
 import { attributeText } from '../../../web/components/forms.tsx';
+import { ResultCard } from '../../../web/components/lists.tsx';
+import {
+  CheckboxFilter,
+  CommuneFilter,
+  CommuneList,
+  FilterActions,
+  NearFilter,
+  RadiusFilter,
+} from '../../../web/components/search.tsx';
 import { formatDate, m, t } from '../../../web/i18n/index.ts';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import type { PublicPost, ResolvedSearch } from '../service.ts';
@@ -18,40 +26,31 @@ export function KindBadge(props: { kind: PostKind }) {
 export function PostCard(props: { post: PublicPost }) {
   const p = props.post;
   return (
-    <li class="post-card">
-      <article aria-labelledby={`annonce-${p.id}`}>
-        <p class="post-card__meta">
-          <KindBadge kind={p.kind} />
-          <span class="post-card__category" safe>
-            {p.category.name}
-          </span>
-        </p>
-        <h3 class="post-card__title" id={`annonce-${p.id}`}>
-          <a href={`/annonces/${p.id}`} safe>
-            {p.title}
-          </a>
-        </h3>
-        <p class="post-card__excerpt" safe>
-          {p.excerpt.length >= 240 ? `${p.excerpt}…` : p.excerpt}
-        </p>
-        <p class="post-card__place">
-          <span safe>{p.area.name}</span>
-          {p.distance ? (
-            <>
-              {' — '}
-              <span safe>{t(p.distance.key, { value: p.distance.value })}</span>
-            </>
-          ) : (
-            ''
-          )}
-        </p>
-        <p class="post-card__footer">
-          <span safe>{t('posts.by', { name: p.authorName })}</span>
-          {' · '}
-          <span safe>{t('posts.publishedOn', { date: formatDate(p.publishedAt) })}</span>
-        </p>
-      </article>
-    </li>
+    <ResultCard
+      id={`annonce-${p.id}`}
+      href={`/annonces/${p.id}`}
+      title={p.title}
+      meta={<KindBadge kind={p.kind} />}
+      category={p.category.name}
+      excerpt={p.excerpt.length >= 240 ? `${p.excerpt}…` : p.excerpt}
+    >
+      <p class="post-card__place">
+        <span safe>{p.area.name}</span>
+        {p.distance ? (
+          <>
+            {' — '}
+            <span safe>{t(p.distance.key, { value: p.distance.value })}</span>
+          </>
+        ) : (
+          ''
+        )}
+      </p>
+      <p class="post-card__footer">
+        <span safe>{t('posts.by', { name: p.authorName })}</span>
+        {' · '}
+        <span safe>{t('posts.publishedOn', { date: formatDate(p.publishedAt) })}</span>
+      </p>
+    </ResultCard>
   );
 }
 
@@ -78,37 +77,6 @@ export function searchParams(s: ResolvedSearch, extra: Record<string, string> = 
 /** How many filters a search applies: said on the folded filters, so a phone knows they are on. */
 export function activeFilterCount(s: ResolvedSearch): number {
   return (s.kind ? 1 : 0) + s.categorySlugs.length + (s.area ? 1 : 0) + (s.near ? 1 : 0) + (s.text ? 1 : 0);
-}
-
-/**
- * Filters that fold away: a `<details>` « Filtrer » that is closed on a phone (the results come
- * first) and shown open on a wide screen by the stylesheet alone (`::details-content` in
- * posts.css), so it works without JavaScript; a browser without that selector shows the summary.
- * `variant` picks the width under which the filters fold (`map`: only on a phone).
- */
-export function FilterPanel(props: {
-  label: string;
-  active: number;
-  variant?: 'list' | 'map';
-  children?: Children;
-}) {
-  const active =
-    props.active === 1 ? m('posts.filtersActiveOne') : t('posts.filtersActiveMany', { count: props.active });
-  return (
-    <details class={`filters-panel filters-panel--${props.variant ?? 'list'}`}>
-      <summary class="filters-panel__summary">
-        <span safe>{props.label}</span>
-        {props.active > 0 ? (
-          <span class="filters-panel__active" safe>
-            {active}
-          </span>
-        ) : (
-          ''
-        )}
-      </summary>
-      {props.children}
-    </details>
-  );
 }
 
 const RADII = [1, 2, 5, 10, 20, 30, 50];
@@ -161,42 +129,9 @@ export function FilterForm(props: {
         />
       </div>
 
-      <div class="field">
-        <label class="field__label" for="filtre-commune">
-          {m('posts.filterCommune')}
-        </label>
-        <p class="field__hint" id="aide-filtre-commune">
-          {m('posts.filterCommuneHint')}
-        </p>
-        <input
-          class="field__input"
-          id="filtre-commune"
-          name="commune"
-          list="liste-communes"
-          value={attributeText(props.raw.commune)}
-          autocomplete="off"
-          maxlength={120}
-          aria-describedby="aide-filtre-commune"
-        />
-      </div>
+      <CommuneFilter value={props.raw.commune} hint />
 
-      <div class="field">
-        <label class="field__label" for="filtre-pres">
-          {m('posts.filterNear')}
-        </label>
-        <p class="field__hint" id="aide-filtre-pres">
-          {m('posts.filterNearHint')}
-        </p>
-        <input
-          class="field__input"
-          id="filtre-pres"
-          name="pres"
-          list="liste-communes"
-          value={attributeText(props.raw.pres)}
-          autocomplete="off"
-          maxlength={120}
-          aria-describedby="aide-filtre-pres"
-        />
+      <NearFilter value={props.raw.pres}>
         <input
           type="hidden"
           name="lat"
@@ -210,21 +145,10 @@ export function FilterForm(props: {
         <button type="button" class="button button--secondary button--small" data-geolocate hidden>
           {m('posts.useMyPosition')}
         </button>
-      </div>
+      </NearFilter>
 
       <div class="filters__row">
-        <div class="field">
-          <label class="field__label" for="filtre-rayon">
-            {m('posts.filterRadius')}
-          </label>
-          <select class="field__select" id="filtre-rayon" name="rayon">
-            {RADII.map((km) => (
-              <option value={String(km)} selected={km === s.radiusKm} safe>
-                {t('posts.radiusKm', { km })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RadiusFilter radii={RADII} value={s.radiusKm} />
         <div class="field">
           <label class="field__label" for="filtre-tri">
             {m('posts.sort')}
@@ -240,39 +164,21 @@ export function FilterForm(props: {
         </div>
       </div>
 
-      <fieldset class="filters__group filters__categories">
-        <legend>{m('posts.filterCategories')}</legend>
-        {props.categories.map((c) => (
-          <label class="choice">
-            <input
-              type="checkbox"
-              name="categorie"
-              value={c.slug}
-              checked={s.categorySlugs.includes(c.slug)}
-            />
-            {/* One box for the name and its count, so a name on two lines keeps its count beside it. */}
-            <span>
-              <span safe>{c.name}</span>{' '}
-              {props.counts ? <span class="choice__count nowrap">({props.counts.get(c.id) ?? 0})</span> : ''}
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      <CheckboxFilter
+        legend={m('posts.filterCategories')}
+        name="categorie"
+        options={props.categories.map((c) => ({
+          value: c.slug,
+          label: c.name,
+          count: props.counts ? (props.counts.get(c.id) ?? 0) : undefined,
+        }))}
+        checked={s.categorySlugs}
+        counted
+      />
 
-      <datalist id="liste-communes">
-        {props.areas.map((a) => (
-          <option value={a.name} safe>
-            {a.postalCodes.join(', ')}
-          </option>
-        ))}
-      </datalist>
+      <CommuneList id="liste-communes" areas={props.areas} postalCodes />
 
-      <p class="filters__actions">
-        <button type="submit" class="button">
-          {m('posts.apply')}
-        </button>
-        <a href={props.action}>{m('posts.reset')}</a>
-      </p>
+      <FilterActions reset={props.action} />
     </form>
   );
 }

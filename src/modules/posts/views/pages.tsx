@@ -1,28 +1,22 @@
 import type { PostStatus } from '../../../db/schema.ts';
 import { POST_LIMITS } from '../../../domain/posts.ts';
+import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
+import { CategorySelect, DateInput } from '../../../web/components/choices.tsx';
 import {
-  attributeText,
   CheckboxField,
-  FormProblems,
   PostForm,
   TextAreaField,
-  SelectField,
   TextField,
   type FormState,
 } from '../../../web/components/forms.tsx';
+import { CardList, ListLayout, PageHeading, Pagination } from '../../../web/components/lists.tsx';
+import { CommuneList, FilterPanel, SearchProblems } from '../../../web/components/search.tsx';
 import { errorMessage, formatDate, m, t } from '../../../web/i18n/index.ts';
 import type { PageContext } from '../../../web/page.ts';
 import type { AreaSummary, CategoryRow } from '../../territory/service.ts';
 import type { PostService, PublicPost, SearchPage } from '../service.ts';
-import {
-  activeFilterCount,
-  FilterForm,
-  FilterPanel,
-  KindBadge,
-  PostCard,
-  searchParams,
-} from './components.tsx';
+import { activeFilterCount, FilterForm, KindBadge, PostCard, searchParams } from './components.tsx';
 
 /** `/annonces` (and the browse pages): filters, results, pagination. */
 export function PostListPage(props: {
@@ -34,81 +28,60 @@ export function PostListPage(props: {
   action: string;
 }) {
   const { result, page } = props;
-  const problems = Object.entries(result.search.problems);
   return (
     <Layout page={page} title={props.title}>
-      <div class="page-heading">
-        <h1 safe>{props.title}</h1>
-        <p class="lead" safe>
-          {props.lead}
-        </p>
-        <p class="page-heading__actions">
-          <a class="button" href="/annonces/nouvelle">
-            {m('posts.publish')}
-          </a>
-          {page.viewer ? <a href="/mes-annonces">{m('nav.myPosts')}</a> : ''}
-        </p>
-      </div>
-      <div class="list-layout">
-        <aside class="list-layout__filters">
-          <FilterPanel label={m('posts.filters')} active={activeFilterCount(result.search)}>
-            <FilterForm
-              action={props.action}
-              search={result.search}
-              raw={props.raw}
-              categories={result.categories}
-              counts={result.counts}
-              areas={result.areas}
-            />
-          </FilterPanel>
-          <nav class="browse-links" aria-label={m('posts.browseCategories')}>
-            <a href="/annonces/categories">{m('posts.browseCategories')}</a>
-            <a href="/annonces/communes">{m('posts.browseAreas')}</a>
-          </nav>
-        </aside>
-        <section class="list-layout__results" aria-labelledby="titre-resultats">
-          <h2 id="titre-resultats" class="visually-hidden">
-            {m('posts.listTitle')}
-          </h2>
-          {problems.length > 0 ? (
-            <div class="notice notice--warning" role="status">
-              {problems.map(([, e]) => (
-                <p safe>{errorMessage(e)}</p>
-              ))}
-            </div>
-          ) : (
-            ''
-          )}
-          {result.posts.length === 0 ? (
-            <p class="empty" role="status">
-              {m('posts.noResults')}
-            </p>
-          ) : (
-            <>
-              <p class="results-count" role="status" safe>
-                {t('posts.resultsCount', { count: result.posts.length })}
-              </p>
-              <ul class="post-list">
-                {result.posts.map((p) => (
-                  <PostCard post={p} />
-                ))}
-              </ul>
-            </>
-          )}
-          <nav class="pagination" aria-label="Pagination">
-            {result.nextCursor ? (
-              <a
-                class="button button--secondary"
-                href={`${props.action}${searchParams(result.search, { apres: result.nextCursor })}`}
-              >
-                {m('posts.nextPage')}
-              </a>
-            ) : (
-              ''
-            )}
-          </nav>
-        </section>
-      </div>
+      <PageHeading title={props.title} lead={props.lead}>
+        <a class="button" href="/annonces/nouvelle">
+          {m('posts.publish')}
+        </a>
+        {page.viewer ? <a href="/mes-annonces">{m('nav.myPosts')}</a> : ''}
+      </PageHeading>
+      <ListLayout
+        labelledBy="titre-resultats"
+        filters={
+          <>
+            <FilterPanel label={m('posts.filters')} active={activeFilterCount(result.search)}>
+              <FilterForm
+                action={props.action}
+                search={result.search}
+                raw={props.raw}
+                categories={result.categories}
+                counts={result.counts}
+                areas={result.areas}
+              />
+            </FilterPanel>
+            <nav class="browse-links" aria-label={m('posts.browseCategories')}>
+              <a href="/annonces/categories">{m('posts.browseCategories')}</a>
+              <a href="/annonces/communes">{m('posts.browseAreas')}</a>
+            </nav>
+          </>
+        }
+      >
+        <h2 id="titre-resultats" class="visually-hidden">
+          {m('posts.listTitle')}
+        </h2>
+        <SearchProblems problems={Object.values(result.search.problems)} />
+        {result.posts.length > 0 ? (
+          <p class="results-count" role="status" safe>
+            {t('posts.resultsCount', { count: result.posts.length })}
+          </p>
+        ) : (
+          ''
+        )}
+        <CardList count={result.posts.length} empty={m('posts.noResults')} status>
+          {result.posts.map((p) => (
+            <PostCard post={p} />
+          ))}
+        </CardList>
+        <Pagination
+          href={
+            result.nextCursor
+              ? `${props.action}${searchParams(result.search, { apres: result.nextCursor })}`
+              : null
+          }
+          label={m('posts.nextPage')}
+        />
+      </ListLayout>
     </Layout>
   );
 }
@@ -355,175 +328,99 @@ export function PostFormPage(props: {
   const kind = form.values.kind ?? '';
   const kindError = form.errors.kind;
   return (
-    <Layout page={page} title={title}>
-      <div class="narrow">
-        <h1>{title}</h1>
-        <p class="lead">{m('posts.formLead')}</p>
-        <FormProblems form={form} labels={postLabels()} />
-        <PostForm
-          action={props.editId ? `/annonces/${props.editId}/modifier` : '/annonces'}
-          csrfToken={page.csrfToken}
-        >
-          <fieldset class={kindError ? 'field field--error' : 'field'} id="champ-kind">
-            <legend class="field__label">{m('posts.fieldKind')}</legend>
-            {kindError ? (
-              <p class="field__error" id="erreur-kind">
-                <span class="visually-hidden">{m('form.errorPrefix')} </span>
-                <span safe>{errorMessage(kindError)}</span>
-              </p>
-            ) : (
-              ''
-            )}
-            <label class="choice choice--large">
-              <input
-                type="radio"
-                name="kind"
-                value="request"
-                checked={kind === 'request'}
-                aria-describedby={kindError ? 'erreur-kind' : undefined}
-              />
-              <span>{m('posts.kindLong.request')}</span>
-            </label>
-            <label class="choice choice--large">
-              <input
-                type="radio"
-                name="kind"
-                value="offer"
-                checked={kind === 'offer'}
-                aria-describedby={kindError ? 'erreur-kind' : undefined}
-              />
-              <span>{m('posts.kindLong.offer')}</span>
-            </label>
-          </fieldset>
-          <SelectField
-            form={form}
-            name="categoryId"
-            label={m('posts.fieldCategory')}
-            required
-            placeholder={m('posts.chooseCategory')}
-            options={props.categories.map((c) => ({ value: c.id, label: c.name }))}
+    <FormPage
+      page={page}
+      title={title}
+      lead={m('posts.formLead')}
+      form={form}
+      labels={postLabels()}
+      action={props.editId ? `/annonces/${props.editId}/modifier` : '/annonces'}
+      submit={props.editId ? m('posts.submitEdit') : m('posts.submitNew')}
+    >
+      <fieldset class={kindError ? 'field field--error' : 'field'} id="champ-kind">
+        <legend class="field__label">{m('posts.fieldKind')}</legend>
+        {kindError ? (
+          <p class="field__error" id="erreur-kind">
+            <span class="visually-hidden">{m('form.errorPrefix')} </span>
+            <span safe>{errorMessage(kindError)}</span>
+          </p>
+        ) : (
+          ''
+        )}
+        <label class="choice choice--large">
+          <input
+            type="radio"
+            name="kind"
+            value="request"
+            checked={kind === 'request'}
+            aria-describedby={kindError ? 'erreur-kind' : undefined}
           />
-          <TextField
-            form={form}
-            name="title"
-            label={m('posts.fieldTitle')}
-            hint={m('posts.fieldTitleHint')}
-            required
-            maxlength={POST_LIMITS.title}
+          <span>{m('posts.kindLong.request')}</span>
+        </label>
+        <label class="choice choice--large">
+          <input
+            type="radio"
+            name="kind"
+            value="offer"
+            checked={kind === 'offer'}
+            aria-describedby={kindError ? 'erreur-kind' : undefined}
           />
-          <TextAreaField
-            form={form}
-            name="description"
-            label={m('posts.fieldDescription')}
-            hint={m('posts.fieldDescriptionHint')}
-            maxlength={POST_LIMITS.description}
-          />
-          <TextField
-            form={form}
-            name="whenText"
-            label={m('posts.fieldWhen')}
-            hint={m('posts.fieldWhenHint')}
-            maxlength={POST_LIMITS.whenText}
-          />
-          <div class="form-row">
-            <DateField form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
-            <DateField form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
-          </div>
-          <CommuneField form={form} areas={props.areas} />
-          <TextField
-            form={form}
-            name="address"
-            label={m('posts.fieldAddress')}
-            hint={m('posts.fieldAddressHint')}
-            autocomplete="street-address"
-            maxlength={POST_LIMITS.address}
-          />
-          <fieldset class="field">
-            <legend class="field__label">{m('posts.contactTitle')}</legend>
-            <p class="field__hint">{m('posts.contactLead')}</p>
-            <CheckboxField form={form} name="showPhone" label={m('posts.showPhone')} />
-            <CheckboxField form={form} name="showEmail" label={m('posts.showEmail')} />
-          </fieldset>
-          <button type="submit" class="button button--wide">
-            {props.editId ? m('posts.submitEdit') : m('posts.submitNew')}
-          </button>
-        </PostForm>
-      </div>
-    </Layout>
-  );
-}
-
-function fieldShell(name: string, error: boolean) {
-  return error ? 'field field--error' : 'field';
-}
-
-function DateField(props: { form: FormState; name: string; label: string }) {
-  const error = props.form.errors[props.name];
-  return (
-    <div class={fieldShell(props.name, !!error)}>
-      <label class="field__label" for={`champ-${props.name}`}>
-        <span safe>{props.label}</span> <span class="field__optional">({m('form.optional')})</span>
-      </label>
-      {error ? (
-        <p class="field__error" id={`erreur-${props.name}`}>
-          <span class="visually-hidden">{m('form.errorPrefix')} </span>
-          <span safe>{errorMessage(error)}</span>
-        </p>
-      ) : (
-        ''
-      )}
-      <input
-        class="field__input"
-        type="date"
-        id={`champ-${props.name}`}
-        name={props.name}
-        value={attributeText(props.form.values[props.name])}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `erreur-${props.name}` : undefined}
+          <span>{m('posts.kindLong.offer')}</span>
+        </label>
+      </fieldset>
+      <CategorySelect form={form} categories={props.categories} />
+      <TextField
+        form={form}
+        name="title"
+        label={m('posts.fieldTitle')}
+        hint={m('posts.fieldTitleHint')}
+        required
+        maxlength={POST_LIMITS.title}
       />
-    </div>
-  );
-}
-
-/** The commune: a text field with the territory's communes as suggestions (works without JS). */
-function CommuneField(props: { form: FormState; areas: AreaSummary[] }) {
-  const error = props.form.errors.commune;
-  return (
-    <div class={fieldShell('commune', !!error)}>
-      <label class="field__label" for="champ-commune">
-        {m('posts.fieldCommune')}
-      </label>
-      <p class="field__hint" id="aide-commune">
-        {m('posts.fieldCommuneHint')}
-      </p>
-      {error ? (
-        <p class="field__error" id="erreur-commune">
-          <span class="visually-hidden">{m('form.errorPrefix')} </span>
-          <span safe>{errorMessage(error)}</span>
-        </p>
-      ) : (
-        ''
-      )}
-      <input
-        class="field__input"
-        id="champ-commune"
+      <TextAreaField
+        form={form}
+        name="description"
+        label={m('posts.fieldDescription')}
+        hint={m('posts.fieldDescriptionHint')}
+        maxlength={POST_LIMITS.description}
+      />
+      <TextField
+        form={form}
+        name="whenText"
+        label={m('posts.fieldWhen')}
+        hint={m('posts.fieldWhenHint')}
+        maxlength={POST_LIMITS.whenText}
+      />
+      <div class="form-row">
+        <DateInput form={form} name="startsOn" label={m('posts.fieldStartsOn')} />
+        <DateInput form={form} name="endsOn" label={m('posts.fieldEndsOn')} />
+      </div>
+      <TextField
+        form={form}
         name="commune"
-        list="communes-annonce"
-        value={attributeText(props.form.values.commune)}
+        label={m('posts.fieldCommune')}
+        hint={m('posts.fieldCommuneHint')}
         required
         autocomplete="off"
         maxlength={120}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? 'aide-commune erreur-commune' : 'aide-commune'}
+        list="communes-annonce"
       />
-      <datalist id="communes-annonce">
-        {props.areas.map((a) => (
-          <option value={a.name} safe>
-            {a.postalCodes.join(', ')}
-          </option>
-        ))}
-      </datalist>
-    </div>
+      <CommuneList id="communes-annonce" areas={props.areas} postalCodes />
+      <TextField
+        form={form}
+        name="address"
+        label={m('posts.fieldAddress')}
+        hint={m('posts.fieldAddressHint')}
+        autocomplete="street-address"
+        maxlength={POST_LIMITS.address}
+      />
+      <fieldset class="field">
+        <legend class="field__label">{m('posts.contactTitle')}</legend>
+        <p class="field__hint">{m('posts.contactLead')}</p>
+        <CheckboxField form={form} name="showPhone" label={m('posts.showPhone')} />
+        <CheckboxField form={form} name="showEmail" label={m('posts.showEmail')} />
+      </fieldset>
+    </FormPage>
   );
 }
 
@@ -538,37 +435,33 @@ export function MyPostsPage(props: { page: PageContext; posts: Awaited<ReturnTyp
           {m('posts.publish')}
         </a>
       </p>
-      {props.posts.length === 0 ? (
-        <p class="empty">{m('posts.mineEmpty')}</p>
-      ) : (
-        <ul class="post-list">
-          {props.posts.map((p) => (
-            <li class="post-card">
-              <p class="post-card__meta">
-                <KindBadge kind={p.kind} />
-                <span class={`status status--${p.status}`}>{m(`posts.status.${p.status}`)}</span>
-              </p>
-              <h2 class="post-card__title">
-                <a href={`/annonces/${p.id}`} safe>
-                  {p.title}
-                </a>
-              </h2>
-              <p class="post-card__footer">
-                <span safe>{t('posts.publishedOn', { date: formatDate(p.publishedAt) })}</span>
-                {p.status === 'open' ? (
-                  <>
-                    {' · '}
-                    <span safe>{t('posts.expiresOn', { date: formatDate(p.expiresAt) })}</span>
-                  </>
-                ) : (
-                  ''
-                )}
-              </p>
-              <AuthorActions page={page} id={p.id} actions={p.actions} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <CardList count={props.posts.length} empty={m('posts.mineEmpty')}>
+        {props.posts.map((p) => (
+          <li class="post-card">
+            <p class="post-card__meta">
+              <KindBadge kind={p.kind} />
+              <span class={`status status--${p.status}`}>{m(`posts.status.${p.status}`)}</span>
+            </p>
+            <h2 class="post-card__title">
+              <a href={`/annonces/${p.id}`} safe>
+                {p.title}
+              </a>
+            </h2>
+            <p class="post-card__footer">
+              <span safe>{t('posts.publishedOn', { date: formatDate(p.publishedAt) })}</span>
+              {p.status === 'open' ? (
+                <>
+                  {' · '}
+                  <span safe>{t('posts.expiresOn', { date: formatDate(p.expiresAt) })}</span>
+                </>
+              ) : (
+                ''
+              )}
+            </p>
+            <AuthorActions page={page} id={p.id} actions={p.actions} />
+          </li>
+        ))}
+      </CardList>
     </Layout>
   );
 }
