@@ -93,8 +93,18 @@ describe('structures and missions, the « Done when » journey', () => {
     await main(admin.page).getByRole('button', { name: 'Valider' }).first().click();
     await expect(main(admin.page).getByText('La structure est validée').isVisible()).resolves.toBe(true);
 
-    // It publishes a mission with 2 places.
+    // The team edits its page: the validated identity is shown, not editable.
     await o.reload();
+    await main(o).getByRole('link', { name: 'Modifier la structure' }).click();
+    expect(await o.locator('#champ-name').count()).toBe(0);
+    await o.locator('#champ-website').fill('https://entraide-mendoise.fr');
+    await audit(o, 'missions-04b-modifier-structure');
+    await main(o).getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await expect(o.getByRole('status').textContent()).resolves.toContain(
+      'Les informations de la structure sont enregistrées.',
+    );
+
+    // It publishes a mission with 2 places.
     await main(o).getByRole('link', { name: 'Publier une mission' }).click();
     await o.locator('#champ-title').fill('Distribution de colis samedi matin');
     await o
@@ -177,5 +187,5 @@ describe('structures and missions, the « Done when » journey', () => {
     await audit(p, 'missions-14-structure-mobile');
     await p.goto('/missions/carte');
     await screenshot(p, 'missions-15-carte-mobile');
-  });
+  }, 180_000);
 });

@@ -647,13 +647,13 @@ const ROUTES: RouteSpec[] = [
     answer: both(NOT_FOUND),
     paths: withParams('/structures/:slug', GARBAGE_PARAMS),
   },
-  ...['/gestion', '/projets/nouveau', '/missions/nouvelle'].map((suffix): RouteSpec => ({
+  ...['/gestion', '/modifier', '/projets/nouveau', '/missions/nouvelle'].map((suffix): RouteSpec => ({
     method: 'GET',
     url: `/structures/:slug${suffix}`,
     answer: { anonymous: SIGNED_OUT_PARAM, member: NOT_FOUND },
     paths: withParams(`/structures/:slug${suffix}`, GARBAGE_PARAMS),
   })),
-  ...['/projets', '/invitations', '/missions', '/competences'].map((suffix): RouteSpec => ({
+  ...['/projets', '/invitations', '/missions', '/competences', '/modifier'].map((suffix): RouteSpec => ({
     method: 'POST',
     url: `/structures/:slug${suffix}`,
     answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },

@@ -123,6 +123,74 @@ describe('structures', () => {
     expect(res.body).toContain('Nom gardé');
   });
 
+  it('are edited by their team: identity kept once validated, a rejected one goes back to validation', async () => {
+    const s = await validatedStructure('Entraide du Causse');
+    const form = await s.client.get(`/structures/${s.slug}/modifier`);
+    expect(form.statusCode).toBe(200);
+    // Filled in, the private address included (the team's own), the communes covered listed.
+    expect(form.body).toContain(PRIVATE_ADDRESS);
+    expect(form.body).toContain('Marvejols, Florac');
+    const fields = {
+      name: 'Un autre nom',
+      kind: 'commune',
+      rna: 'W481000999',
+      description: 'Courses, visites et appels aux personnes seules.',
+      domains: ['lien_personnes_fragiles'],
+      commune: 'Florac-Trois-Rivières',
+      communes: '',
+      address: PRIVATE_ADDRESS,
+      contactEmail: 'bonjour@causse.fr',
+      website: 'https://causse.fr',
+    };
+    expect((await s.client.post(`/structures/${s.slug}/modifier`, fields)).statusCode).toBe(303);
+    const [row] = await t.database.db.select().from(organization).where(eq(organization.id, s.id));
+    // What the admin checked stays; the rest changes; still validated and public.
+    expect([row!.name, row!.kind, row!.rna]).toEqual(['Entraide du Causse', 'association', 'W481000123']);
+    expect(row!.description).toBe('Courses, visites et appels aux personnes seules.');
+    expect(row!.contactEmail).toBe('bonjour@causse.fr');
+    expect(row!.validatedAt).not.toBeNull();
+    const visitor = new TestClient(t.app, t.host);
+    const page = await visitor.get(`/structures/${s.slug}`);
+    expect(page.body).toContain('Courses, visites et appels aux personnes seules.');
+    expect(page.body).not.toContain(PRIVATE_ADDRESS);
+    const audited = await t.database.db.select().from(auditEvent).where(eq(auditEvent.subjectId, s.id));
+    expect(audited.map((a) => a.action)).toContain('organization.update');
+    // Bad input: the form again with the values kept, nothing written.
+    const bad = await s.client.post(`/structures/${s.slug}/modifier`, {
+      ...fields,
+      description: '',
+      website: 'pas une adresse',
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('bonjour@causse.fr');
+    // Not the team: 404, for a member as for a visitor's sign-in redirect.
+    const other = await signedIn();
+    expect((await other.client.get(`/structures/${s.slug}/modifier`)).statusCode).toBe(404);
+    expect((await other.client.post(`/structures/${s.slug}/modifier`, fields)).statusCode).toBe(404);
+    expect((await visitor.get(`/structures/${s.slug}/modifier`)).statusCode).toBe(303);
+
+    // A rejected structure, corrected, waits for the admin again.
+    const owner = await signedIn();
+    const slug = await declare(owner.client, { name: 'Structure à corriger' });
+    const [declared] = await t.database.db.select().from(organization).where(eq(organization.slug, slug));
+    const admin = await signedIn({ roles: ['admin'] });
+    await admin.client.post(`/admin/structures/${declared!.id}/refuser`, { reason: 'Il manque le RNA.' });
+    const fixed = await owner.client.post(`/structures/${slug}/modifier`, {
+      ...fields,
+      name: 'Structure corrigée',
+      rna: 'W481000777',
+    });
+    expect(fixed.statusCode).toBe(303);
+    const [again] = await t.database.db.select().from(organization).where(eq(organization.id, declared!.id));
+    expect([again!.name, again!.rna, again!.rejectedAt, again!.kind]).toEqual([
+      'Structure corrigée',
+      'W481000777',
+      null,
+      'commune',
+    ]);
+    expect((await admin.client.get('/admin/structures')).body).toContain('Structure corrigée');
+  });
+
   it('are rejected with a reason the team reads', async () => {
     const { client, member } = await signedIn();
     const slug = await declare(client, { name: 'Structure douteuse' });

@@ -83,10 +83,72 @@ export async function organizationsRoutes(app: FastifyInstance) {
     );
   });
 
-  const renderForm = async (req: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) => {
+  const renderForm = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form: FormState,
+    status = 200,
+    edit?: Parameters<typeof OrganizationFormPage>[0]['edit'],
+  ) => {
     const { categories, areas } = await organizations.formOptions(req.territory.id);
-    return reply.html(OrganizationFormPage({ page: reply.page(), form, categories, areas }), status);
+    return reply.html(OrganizationFormPage({ page: reply.page(), form, categories, areas, edit }), status);
   };
+
+  // The team edits its structure: the declaration form, filled in.
+  const editing = async (req: FastifyRequest<SlugParams>, reply: FastifyReply) => {
+    if (!signedIn(req, reply)) return null;
+    const managed = SLUG.test(req.params.slug)
+      ? await organizations.managed(req.territory.id, req.params.slug, req.ctx().actor)
+      : null;
+    if (!managed) {
+      void notFound(reply);
+      return null;
+    }
+    const o = managed.row;
+    return { slug: o.slug, name: o.name, validated: o.validatedAt !== null, row: o };
+  };
+
+  app.get<SlugParams>('/structures/:slug/modifier', async (req, reply) => {
+    const e = await editing(req, reply);
+    if (!e) return reply;
+    const o = e.row;
+    const areas = await app.platform.territories.areas(req.territory.id);
+    const areaName = (id: string) => areas.find((a) => a.id === id)?.name ?? '';
+    const values: Record<string, string> = {
+      name: o.name,
+      kind: o.kind,
+      siren: o.siren ?? '',
+      rna: o.rna ?? '',
+      description: o.description,
+      domains: o.domains.join(','),
+      categoryIds: o.categoryIds.join(','),
+      commune: areaName(o.areaId),
+      communes: o.areaIds
+        .filter((id) => id !== o.areaId)
+        .map(areaName)
+        .filter(Boolean)
+        .join(', '),
+      address: o.address ?? '',
+      showAddress: o.showAddress ? 'on' : '',
+      contactEmail: o.contactEmail ?? '',
+      contactPhone: o.contactPhone ?? '',
+      website: o.website ?? '',
+    };
+    return renderForm(req, reply, emptyForm(values), 200, e);
+  });
+
+  app.post<SlugParams>('/structures/:slug/modifier', async (req, reply) => {
+    const e = await editing(req, reply);
+    if (!e) return reply;
+    const parsed = parseInput(organizationInput, req.body);
+    const result = parsed.ok ? await organizations.update(req.ctx(), e.slug, parsed.value) : parsed;
+    if (!result.ok)
+      return renderForm(req, reply, { errors: result.errors, values: formValues(req.body) }, 422, e);
+    return reply.seeOther(
+      `/structures/${e.slug}/gestion`,
+      result.value.resubmitted ? 'orgs.resubmitted' : 'orgs.updated',
+    );
+  });
 
   app.get('/structures/nouvelle', async (req, reply) => {
     if (!signedIn(req, reply)) return reply;

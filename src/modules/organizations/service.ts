@@ -109,50 +109,60 @@ export class OrganizationService {
     return ok([...new Set(ids)]);
   }
 
+  /**
+   * The columns a declaration or an edit writes, checked: categories of the territory, a known
+   * place and communes covered. A public building shown by choice (and allowed for its kind) is
+   * placed at its address; otherwise approximately, so the public point never gives away a
+   * private address.
+   */
+  private async fields(territoryId: string, input: OrganizationInput) {
+    const categories = await this.deps.territories.categories(territoryId);
+    if (!input.categoryIds.every((id) => categories.some((c) => c.id === id)))
+      return fail('categoryIds', 'errors.choice');
+    const place = await this.places.locate(territoryId, input);
+    if (!place.ok) return place;
+    const covered = await this.resolveCommunes(territoryId, input.communes);
+    if (!covered.ok) return covered;
+    const showAddress = input.showAddress && mayShowAddress(input.kind as OrganizationKind);
+    return ok({
+      name: input.name,
+      kind: input.kind as OrganizationKind,
+      siren: input.siren,
+      rna: input.rna,
+      description: input.description,
+      domains: input.domains as Domain[],
+      categoryIds: input.categoryIds,
+      areaIds: covered.value,
+      contactEmail: input.contactEmail || null,
+      contactPhone: input.contactPhone,
+      website: input.website || null,
+      areaId: place.value.areaId,
+      address: place.value.address,
+      exactLat: place.value.exactLat,
+      exactLon: place.value.exactLon,
+      publicLat: showAddress && place.value.exactLat !== null ? place.value.exactLat : place.value.publicLat,
+      publicLon: showAddress && place.value.exactLon !== null ? place.value.exactLon : place.value.publicLon,
+      showAddress,
+    });
+  }
+
   /** A member creates a structure: pending until an admin validates it; the creator becomes its owner. */
   async create(ctx: Ctx, input: OrganizationInput): Promise<Result<{ slug: string }>> {
     const actor = ctx.actor;
     if (!actor || !can(actor, 'create:organization', { ownerId: actor.accountId }))
       return fail('_form', 'errors.notAllowed');
-    const categories = await this.deps.territories.categories(ctx.territoryId);
-    if (!input.categoryIds.every((id) => categories.some((c) => c.id === id)))
-      return fail('categoryIds', 'errors.choice');
-    const place = await this.places.locate(ctx.territoryId, input);
-    if (!place.ok) return place;
-    const covered = await this.resolveCommunes(ctx.territoryId, input.communes);
-    if (!covered.ok) return covered;
+    const values = await this.fields(ctx.territoryId, input);
+    if (!values.ok) return values;
     const base = slugify(input.name);
     let slug = base;
     for (let i = 2; RESERVED_SLUGS.has(slug) || (await repo.slugTaken(this.db, ctx.territoryId, slug)); i++)
       slug = `${base}-${i}`;
     const territoryName = await this.territoryName(ctx.territoryId);
-    const showAddress = input.showAddress && mayShowAddress(input.kind as OrganizationKind);
     return transaction(this.db, async (tx, afterCommit) => {
       const created = await repo.insertOrganization(tx, {
         territoryId: ctx.territoryId,
         slug,
-        name: input.name,
-        kind: input.kind as OrganizationKind,
-        siren: input.siren,
-        rna: input.rna,
-        description: input.description,
-        domains: input.domains as Domain[],
-        categoryIds: input.categoryIds,
-        areaIds: covered.value,
-        contactEmail: input.contactEmail || null,
-        contactPhone: input.contactPhone,
-        website: input.website || null,
-        areaId: place.value.areaId,
-        address: place.value.address,
-        exactLat: place.value.exactLat,
-        exactLon: place.value.exactLon,
-        // A public building shown by choice (and allowed for its kind) is placed at its address;
-        // otherwise approximately, so the public point never gives away a private address.
-        publicLat:
-          showAddress && place.value.exactLat !== null ? place.value.exactLat : place.value.publicLat,
-        publicLon:
-          showAddress && place.value.exactLon !== null ? place.value.exactLon : place.value.publicLon,
-        showAddress,
+        ...values.value,
         createdByAccountId: actor.accountId,
       });
       await repo.insertMember(tx, { organizationId: created.id, accountId: actor.accountId, role: 'owner' });
@@ -163,6 +173,39 @@ export class OrganizationService {
         vars: { name: created.name },
       });
       return ok({ slug });
+    });
+  }
+
+  /**
+   * The team edits its structure (the address stays as private as at the declaration). Once
+   * validated, what the admin checked — name, kind, SIREN and RNA — stays as it is (only the
+   * territory's team changes it); a rejected structure, once edited, waits for validation again.
+   */
+  async update(ctx: Ctx, slug: string, input: OrganizationInput): Promise<Result<{ resubmitted: boolean }>> {
+    const managed = await this.managed(ctx.territoryId, slug, ctx.actor);
+    if (!managed) return fail('_form', 'errors.notAllowed');
+    const row = managed.row;
+    const checked = row.validatedAt
+      ? { ...input, name: row.name, kind: row.kind, siren: row.siren, rna: row.rna }
+      : input;
+    const values = await this.fields(ctx.territoryId, checked);
+    if (!values.ok) return values;
+    const resubmitted = organizationStatus(row) === 'rejected';
+    const territoryName = await this.territoryName(ctx.territoryId);
+    return transaction(this.db, async (tx, afterCommit) => {
+      await repo.updateOrganization(tx, row.id, {
+        ...values.value,
+        ...(resubmitted ? { rejectedAt: null, rejectionReason: null } : {}),
+        updatedAt: new Date(),
+      });
+      await audit(tx, ctx, 'organization.update', { type: 'organization', id: row.id }, { resubmitted });
+      if (resubmitted)
+        await this.mailTeam(tx, afterCommit, ctx.territoryId, row.id, territoryName, {
+          subject: 'mail.orgPendingSubject',
+          body: 'mail.orgPendingBody',
+          vars: { name: values.value.name },
+        });
+      return ok({ resubmitted });
     });
   }
 

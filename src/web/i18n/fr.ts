@@ -596,6 +596,16 @@ export const fr = {
   'orgs.fieldWebsiteHint': 'Commençant par https://',
   'orgs.submitNew': 'Envoyer pour validation',
   'orgs.created': 'Votre structure est enregistrée. L’équipe du territoire va la vérifier.',
+  'orgs.editTitle': 'Modifier la structure',
+  'orgs.editLead':
+    'Ces informations sont celles de la page publique de la structure, sauf l’adresse si vous ne choisissez pas de la montrer.',
+  'orgs.editLocked':
+    'La structure est validée : son nom, son type et ses numéros SIREN et RNA ne se changent qu’avec l’équipe du territoire. Écrivez-lui pour cela.',
+  'orgs.editRejected': 'Une fois corrigée, la structure sera de nouveau vérifiée par l’équipe du territoire.',
+  'orgs.submitEdit': 'Enregistrer les modifications',
+  'orgs.edit': 'Modifier la structure',
+  'orgs.updated': 'Les informations de la structure sont enregistrées.',
+  'orgs.resubmitted': 'La structure est corrigée. L’équipe du territoire va la vérifier de nouveau.',
   'orgs.pendingNotice':
     'Cette structure attend la validation de l’équipe du territoire. Elle n’est pas encore visible du public.',
   'orgs.rejectedNotice': 'L’équipe du territoire n’a pas validé cette structure. Voici pourquoi :',

@@ -642,6 +642,7 @@ export function DashboardPage(props: {
             ''
           )}
           <a href={`/structures/${org.slug}`}>{m('dashboard.publicPage')}</a>
+          <a href={`/structures/${org.slug}/modifier`}>{m('orgs.edit')}</a>
         </p>
       </div>
       <section aria-labelledby="titre-missions-gestion">

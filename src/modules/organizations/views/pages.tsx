@@ -2,6 +2,7 @@ import {
   DOMAINS,
   ORGANIZATION_KINDS,
   ORGANIZATION_ROLES,
+  type OrganizationKind,
   type OrganizationRole,
 } from '../../../db/schema.ts';
 import { ORGANIZATION_LIMITS as L } from '../../../domain/organizations.ts';
@@ -65,49 +66,94 @@ const orgLabels = () => ({
 });
 
 /** « Déclarer une structure »: the creation form. */
+/**
+ * The declaration form, or the team's edit form (`edit`): once the structure is validated, what
+ * the admin checked (name, kind, SIREN, RNA) is shown, not editable.
+ */
 export function OrganizationFormPage(props: {
   page: PageContext;
   form: FormState;
   categories: CategoryRow[];
   areas: AreaSummary[];
+  edit?: { slug: string; name: string; validated: boolean };
 }) {
-  const { form, page } = props;
+  const { form, page, edit } = props;
+  const v = form.values;
   return (
     <FormPage
       page={page}
-      title={m('orgs.newTitle')}
-      lead={m('orgs.newLead')}
+      title={edit ? m('orgs.editTitle') : m('orgs.newTitle')}
+      lead={edit ? m('orgs.editLead') : m('orgs.newLead')}
+      intro={
+        edit ? (
+          <p class="notice" safe>
+            {edit.validated ? m('orgs.editLocked') : m('orgs.editRejected')}
+          </p>
+        ) : undefined
+      }
       form={form}
       labels={orgLabels()}
-      action="/structures"
-      submit={m('orgs.submitNew')}
+      action={edit ? `/structures/${edit.slug}/modifier` : '/structures'}
+      submit={edit ? m('orgs.submitEdit') : m('orgs.submitNew')}
     >
-      <TextField form={form} name="name" label={m('orgs.fieldName')} required maxlength={L.name} />
-      <SelectField
-        form={form}
-        name="kind"
-        label={m('orgs.fieldKind')}
-        required
-        placeholder={m('orgs.chooseKind')}
-        options={ORGANIZATION_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
-      />
-      <div class="form-row">
-        <TextField
-          form={form}
-          name="siren"
-          label={m('orgs.fieldSiren')}
-          hint={m('orgs.fieldSirenHint')}
-          inputmode="numeric"
-          maxlength={20}
-        />
-        <TextField
-          form={form}
-          name="rna"
-          label={m('orgs.fieldRna')}
-          hint={m('orgs.fieldRnaHint')}
-          maxlength={20}
-        />
-      </div>
+      {edit?.validated ? (
+        <>
+          <dl class="facts org-identity">
+            <dt>{m('orgs.fieldName')}</dt>
+            <dd safe>{edit.name}</dd>
+            <dt>{m('orgs.fieldKind')}</dt>
+            <dd safe>{v.kind ? kindLabel(v.kind as OrganizationKind) : ''}</dd>
+            {v.siren ? (
+              <>
+                <dt>{m('orgs.fieldSiren')}</dt>
+                <dd safe>{v.siren}</dd>
+              </>
+            ) : (
+              ''
+            )}
+            {v.rna ? (
+              <>
+                <dt>{m('orgs.fieldRna')}</dt>
+                <dd safe>{v.rna}</dd>
+              </>
+            ) : (
+              ''
+            )}
+          </dl>
+          {(['name', 'kind', 'siren', 'rna'] as const).map((k) => (
+            <input type="hidden" name={k} value={v[k] ?? ''} />
+          ))}
+        </>
+      ) : (
+        <>
+          <TextField form={form} name="name" label={m('orgs.fieldName')} required maxlength={L.name} />
+          <SelectField
+            form={form}
+            name="kind"
+            label={m('orgs.fieldKind')}
+            required
+            placeholder={m('orgs.chooseKind')}
+            options={ORGANIZATION_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
+          />
+          <div class="form-row">
+            <TextField
+              form={form}
+              name="siren"
+              label={m('orgs.fieldSiren')}
+              hint={m('orgs.fieldSirenHint')}
+              inputmode="numeric"
+              maxlength={20}
+            />
+            <TextField
+              form={form}
+              name="rna"
+              label={m('orgs.fieldRna')}
+              hint={m('orgs.fieldRnaHint')}
+              maxlength={20}
+            />
+          </div>
+        </>
+      )}
       <TextArea
         form={form}
         name="description"
@@ -221,6 +267,9 @@ export function OrganizationPage(props: {
           <p>
             <a class="button" href={`/structures/${o.slug}/gestion`}>
               {m('orgs.manage')}
+            </a>{' '}
+            <a class="button button--secondary" href={`/structures/${o.slug}/modifier`}>
+              {m('orgs.edit')}
             </a>
           </p>
         ) : (
