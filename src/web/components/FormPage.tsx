@@ -2,6 +2,7 @@ import type { Children } from '@kitajs/html';
 import type { PageContext } from '../page.ts';
 import { FormProblems, PostForm, type FormState } from './forms.tsx';
 import { Layout } from './Layout.tsx';
+import { Lead } from './lists.tsx';
 
 /**
  * A page that is one form: its title, a lead, what `intro` adds (a link back, advice), the form's
@@ -27,13 +28,7 @@ export function FormPage(props: {
     <Layout page={page} title={props.title}>
       <div class="narrow">
         <h1 safe>{props.title}</h1>
-        {props.lead !== undefined ? (
-          <p class="lead" safe>
-            {props.lead}
-          </p>
-        ) : (
-          ''
-        )}
+        <Lead text={props.lead} />
         {props.intro}
         <FormProblems form={props.form} labels={props.labels} />
         <PostForm action={props.action} csrfToken={page.csrfToken}>

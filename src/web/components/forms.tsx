@@ -232,6 +232,26 @@ export function PostForm(props: { action: string; csrfToken: string; children?: 
   );
 }
 
+/** One button that posts an action on a thing (beside other actions); `children` are hidden inputs. */
+export function ActionButton(props: {
+  action: string;
+  csrfToken: string;
+  label: string;
+  /** The button's classes: `button` and its variant. */
+  class?: string;
+  describedBy?: string;
+  children?: Children;
+}) {
+  return (
+    <PostForm action={props.action} csrfToken={props.csrfToken} class="inline-form">
+      {props.children}
+      <button type="submit" class={props.class ?? 'button'} aria-describedby={props.describedBy} safe>
+        {props.label}
+      </button>
+    </PostForm>
+  );
+}
+
 /** A refusal of the whole form (`_form`) as a notice; field errors go to the ErrorSummary. */
 export function FormNotice(props: { form: FormState }) {
   const e = props.form.errors._form;

@@ -1,18 +1,23 @@
 import type { Children } from '@kitajs/html';
 import { attributeText } from './forms.tsx';
 
+/** The sentence under a page's title, when there is one. */
+export function Lead(props: { text: string | undefined }) {
+  return props.text !== undefined ? (
+    <p class="lead" safe>
+      {props.text}
+    </p>
+  ) : (
+    <></>
+  );
+}
+
 /** The heading of a list page: its title, a lead and, when given, links (`children`). */
 export function PageHeading(props: { title: string; lead?: string; children?: Children }) {
   return (
     <div class="page-heading">
       <h1 safe>{props.title}</h1>
-      {props.lead !== undefined ? (
-        <p class="lead" safe>
-          {props.lead}
-        </p>
-      ) : (
-        ''
-      )}
+      <Lead text={props.lead} />
       {props.children ? <p class="page-heading__actions">{props.children as Children}</p> : ''}
     </div>
   );

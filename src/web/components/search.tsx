@@ -74,54 +74,45 @@ export function CommuneList(props: {
   );
 }
 
-/** « Commune »: one commune, typed with the communes of `liste-communes` as suggestions. */
-export function CommuneFilter(props: { value: string | undefined; hint?: boolean; children?: Children }) {
+const PLACE_FILTERS = {
+  commune: { id: 'filtre-commune', label: 'posts.filterCommune', hint: 'posts.filterCommuneHint' },
+  pres: { id: 'filtre-pres', label: 'posts.filterNear', hint: 'posts.filterNearHint' },
+} as const;
+
+/**
+ * A place typed with the communes of `liste-communes` as suggestions: `commune` (one commune, its
+ * hint when `hint`) or `pres` (« près de »: an address, a commune or a postal code, always with its
+ * hint). `children` follow the field (the communes' list, « ma position »).
+ */
+export function PlaceFilter(props: {
+  name: 'commune' | 'pres';
+  value: string | undefined;
+  hint?: boolean;
+  children?: Children;
+}) {
+  const f = PLACE_FILTERS[props.name];
+  const hinted = props.hint || props.name === 'pres';
   return (
     <div class="field">
-      <label class="field__label" for="filtre-commune">
-        {m('posts.filterCommune')}
+      <label class="field__label" for={f.id}>
+        {m(f.label)}
       </label>
-      {props.hint ? (
-        <p class="field__hint" id="aide-filtre-commune">
-          {m('posts.filterCommuneHint')}
+      {hinted ? (
+        <p class="field__hint" id={`aide-${f.id}`}>
+          {m(f.hint)}
         </p>
       ) : (
         ''
       )}
       <input
         class="field__input"
-        id="filtre-commune"
-        name="commune"
+        id={f.id}
+        name={props.name}
         list="liste-communes"
         value={attributeText(props.value)}
         autocomplete="off"
         maxlength={120}
-        aria-describedby={props.hint ? 'aide-filtre-commune' : undefined}
-      />
-      {props.children}
-    </div>
-  );
-}
-
-/** « Près de »: an address, a commune or a postal code; `children` follow the field (« ma position »). */
-export function NearFilter(props: { value: string | undefined; children?: Children }) {
-  return (
-    <div class="field">
-      <label class="field__label" for="filtre-pres">
-        {m('posts.filterNear')}
-      </label>
-      <p class="field__hint" id="aide-filtre-pres">
-        {m('posts.filterNearHint')}
-      </p>
-      <input
-        class="field__input"
-        id="filtre-pres"
-        name="pres"
-        list="liste-communes"
-        value={attributeText(props.value)}
-        autocomplete="off"
-        maxlength={120}
-        aria-describedby="aide-filtre-pres"
+        aria-describedby={hinted ? `aide-${f.id}` : undefined}
       />
       {props.children}
     </div>

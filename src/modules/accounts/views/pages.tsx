@@ -2,6 +2,7 @@ import { LIMITS } from '../../../domain/limits.ts';
 import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
 import {
+  ActionButton,
   attributeText,
   CheckboxField,
   ErrorSummary,
@@ -201,11 +202,12 @@ export function AccountPage(props: {
         {page.viewer && !page.viewer.emailVerified ? (
           <div class="notice notice--warning">
             <p>{m('verify.pending')}</p>
-            <PostForm action="/compte/renvoyer-confirmation" csrfToken={page.csrfToken} class="inline-form">
-              <button type="submit" class="button button--secondary button--small">
-                {m('verify.resend')}
-              </button>
-            </PostForm>
+            <ActionButton
+              action="/compte/renvoyer-confirmation"
+              csrfToken={page.csrfToken}
+              label={m('verify.resend')}
+              class="button button--secondary button--small"
+            />
           </div>
         ) : (
           ''

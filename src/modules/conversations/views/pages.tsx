@@ -4,6 +4,7 @@ import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
 import { MESSAGE_NOTIFICATIONS, type MessageNotifications } from '../../../db/schema.ts';
 import {
+  ActionButton,
   attributeText,
   emptyForm,
   FormProblems,
@@ -476,15 +477,12 @@ function ThreadSide(props: { page: PageContext; thread: ThreadView }) {
       </div>
       <div class="side-block">
         <h2>{m('conversations.safetyActions')}</h2>
-        <PostForm
+        <ActionButton
           action={`/messages/${th.id}/${th.closed === 'blockedByViewer' ? 'debloquer' : 'bloquer'}`}
           csrfToken={page.csrfToken}
-          class="inline-form"
-        >
-          <button type="submit" class="button button--secondary button--small">
-            {th.closed === 'blockedByViewer' ? m('conversations.unblock') : m('conversations.block')}
-          </button>
-        </PostForm>
+          label={th.closed === 'blockedByViewer' ? m('conversations.unblock') : m('conversations.block')}
+          class="button button--secondary button--small"
+        />
         <p class="field__hint">{m('conversations.blockHint')}</p>
         <p>
           <a class="report-link" href={`/messages/${th.id}/signaler`}>

@@ -16,6 +16,7 @@ import {
   TextArea,
 } from '../../../web/components/choices.tsx';
 import {
+  ActionButton,
   attributeText,
   CheckboxField,
   FormNotice,
@@ -31,12 +32,11 @@ import { CardList, ListLayout, PageHeading, Pagination, ResultCard } from '../..
 import { MapSection, type MapTerritory } from '../../../web/components/map.tsx';
 import {
   CheckboxFilter,
-  CommuneFilter,
+  PlaceFilter,
   CommuneList,
   DomainFilter,
   FilterActions,
   FilterPanel,
-  NearFilter,
   RadiusFilter,
   SearchProblems,
 } from '../../../web/components/search.tsx';
@@ -183,8 +183,8 @@ export function MissionListPage(props: {
           <FilterPanel label={m('missions.filters')} active={0}>
             <form method="get" action="/missions" class="filters" aria-label={m('missions.filters')}>
               <DomainFilter value={s.domain ?? ''} />
-              <CommuneFilter value={raw.commune} />
-              <NearFilter value={raw.pres} />
+              <PlaceFilter name="commune" value={raw.commune} />
+              <PlaceFilter name="pres" value={raw.pres} />
               <RadiusFilter radii={[5, 10, 20, 30, 50]} value={s.radiusKm} />
               <div class="filters__row">
                 <div class="field">
@@ -347,24 +347,18 @@ export function MissionPage(props: {
             </p>
             {open ? (
               <div class="author-actions__buttons">
-                <PostForm
+                <ActionButton
                   action={`/missions/${mi.id}/cloturer`}
                   csrfToken={page.csrfToken}
-                  class="inline-form"
-                >
-                  <button type="submit" class="button button--secondary">
-                    {m('missions.close')}
-                  </button>
-                </PostForm>
-                <PostForm
+                  label={m('missions.close')}
+                  class="button button--secondary"
+                />
+                <ActionButton
                   action={`/missions/${mi.id}/annuler`}
                   csrfToken={page.csrfToken}
-                  class="inline-form"
-                >
-                  <button type="submit" class="button button--danger">
-                    {m('missions.cancel')}
-                  </button>
-                </PostForm>
+                  label={m('missions.cancel')}
+                  class="button button--danger"
+                />
               </div>
             ) : (
               ''
@@ -760,18 +754,16 @@ export function ApplicationsPage(props: {
                               <>
                                 {' — '}
                                 {m('skills.toVerify')}{' '}
-                                <PostForm
+                                <ActionButton
                                   action={`/structures/${props.slug}/competences`}
                                   csrfToken={page.csrfToken}
-                                  class="inline-form"
+                                  label={m('skills.verify')}
+                                  class="link-button"
                                 >
                                   <input type="hidden" name="accountId" value={a.volunteerAccountId} />
                                   <input type="hidden" name="skillId" value={s.skillId} />
                                   <input type="hidden" name="missionId" value={data.mission.id} />
-                                  <button type="submit" class="link-button">
-                                    {m('skills.verify')}
-                                  </button>
-                                </PostForm>
+                                </ActionButton>
                               </>
                             )
                           ) : (
@@ -811,16 +803,14 @@ export function ApplicationsPage(props: {
                   )}
                   <div class="author-actions__buttons">
                     {a.status === 'pending' ? (
-                      <PostForm
+                      <ActionButton
                         action={`/candidatures/${a.id}/decision`}
                         csrfToken={page.csrfToken}
-                        class="inline-form"
+                        label={m('applications.accept')}
+                        describedBy={`nom-${a.id}`}
                       >
                         <input type="hidden" name="decision" value="accept" />
-                        <button type="submit" class="button" aria-describedby={`nom-${a.id}`}>
-                          {m('applications.accept')}
-                        </button>
-                      </PostForm>
+                      </ActionButton>
                     ) : (
                       ''
                     )}
@@ -939,15 +929,12 @@ export function MyApplicationsPage(props: {
                 ''
               )}
               {a.status === 'pending' || a.status === 'waitlisted' || a.status === 'accepted' ? (
-                <PostForm
+                <ActionButton
                   action={`/candidatures/${a.id}/retirer`}
                   csrfToken={page.csrfToken}
-                  class="inline-form"
-                >
-                  <button type="submit" class="button button--danger">
-                    {m('applications.withdraw')}
-                  </button>
-                </PostForm>
+                  label={m('applications.withdraw')}
+                  class="button button--danger"
+                />
               ) : (
                 ''
               )}

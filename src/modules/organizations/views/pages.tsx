@@ -8,6 +8,7 @@ import {
 import { ORGANIZATION_LIMITS as L } from '../../../domain/organizations.ts';
 import { categoryOptions, CheckboxGroup, DateInput, TextArea } from '../../../web/components/choices.tsx';
 import {
+  ActionButton,
   attributeText,
   CheckboxField,
   ErrorSummary,
@@ -22,7 +23,7 @@ import { Layout } from '../../../web/components/Layout.tsx';
 import { CardList, ListLayout, PageHeading, Pagination, ResultCard } from '../../../web/components/lists.tsx';
 import { MapSection, type MapTerritory } from '../../../web/components/map.tsx';
 import {
-  CommuneFilter,
+  PlaceFilter,
   CommuneList,
   DomainFilter,
   FilterActions,
@@ -453,9 +454,9 @@ function DirectoryFilterForm(props: { action: string; d: Directory; raw: Record<
           ))}
         </select>
       </div>
-      <CommuneFilter value={raw.commune} hint>
+      <PlaceFilter name="commune" value={raw.commune} hint>
         <CommuneList id="liste-communes" areas={d.areas} />
-      </CommuneFilter>
+      </PlaceFilter>
       <FilterActions reset={props.action} />
     </form>
   );
@@ -691,15 +692,11 @@ export function AdminOrganizationsPage(props: {
                   {o.rna ? <span safe>{` · RNA ${o.rna}`}</span> : ''}
                 </p>
                 <div class="author-actions__buttons">
-                  <PostForm
+                  <ActionButton
                     action={`/admin/structures/${o.id}/valider`}
                     csrfToken={page.csrfToken}
-                    class="inline-form"
-                  >
-                    <button type="submit" class="button">
-                      {m('orgs.validate')}
-                    </button>
-                  </PostForm>
+                    label={m('orgs.validate')}
+                  />
                 </div>
                 <PostForm action={`/admin/structures/${o.id}/refuser`} csrfToken={page.csrfToken}>
                   <TextArea

@@ -3,10 +3,9 @@ import { attributeText } from '../../../web/components/forms.tsx';
 import { ResultCard } from '../../../web/components/lists.tsx';
 import {
   CheckboxFilter,
-  CommuneFilter,
+  PlaceFilter,
   CommuneList,
   FilterActions,
-  NearFilter,
   RadiusFilter,
 } from '../../../web/components/search.tsx';
 import { formatDate, m, t } from '../../../web/i18n/index.ts';
@@ -129,9 +128,9 @@ export function FilterForm(props: {
         />
       </div>
 
-      <CommuneFilter value={props.raw.commune} hint />
+      <PlaceFilter name="commune" value={props.raw.commune} hint />
 
-      <NearFilter value={props.raw.pres}>
+      <PlaceFilter name="pres" value={props.raw.pres}>
         <input
           type="hidden"
           name="lat"
@@ -145,7 +144,7 @@ export function FilterForm(props: {
         <button type="button" class="button button--secondary button--small" data-geolocate hidden>
           {m('posts.useMyPosition')}
         </button>
-      </NearFilter>
+      </PlaceFilter>
 
       <div class="filters__row">
         <RadiusFilter radii={RADII} value={s.radiusKm} />

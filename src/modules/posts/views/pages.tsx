@@ -4,6 +4,7 @@ import { FormPage } from '../../../web/components/FormPage.tsx';
 import { Layout } from '../../../web/components/Layout.tsx';
 import { CategorySelect, DateInput } from '../../../web/components/choices.tsx';
 import {
+  ActionButton,
   CheckboxField,
   PostForm,
   TextAreaField,
@@ -234,29 +235,31 @@ function AuthorActions(props: { page: PageContext; id: string; actions: PostActi
           ''
         )}
         {actions.includes('renew') ? (
-          <PostForm action={`/annonces/${id}/prolonger`} csrfToken={page.csrfToken} class="inline-form">
-            <button type="submit" class="button button--secondary">
-              {m('posts.renew')}
-            </button>
-          </PostForm>
+          <ActionButton
+            action={`/annonces/${id}/prolonger`}
+            csrfToken={page.csrfToken}
+            label={m('posts.renew')}
+            class="button button--secondary"
+          />
         ) : (
           ''
         )}
         {actions.includes('fulfil') ? (
-          <PostForm action={`/annonces/${id}/aide-apportee`} csrfToken={page.csrfToken} class="inline-form">
-            <button type="submit" class="button">
-              {m('posts.fulfil')}
-            </button>
-          </PostForm>
+          <ActionButton
+            action={`/annonces/${id}/aide-apportee`}
+            csrfToken={page.csrfToken}
+            label={m('posts.fulfil')}
+          />
         ) : (
           ''
         )}
         {actions.includes('withdraw') ? (
-          <PostForm action={`/annonces/${id}/retirer`} csrfToken={page.csrfToken} class="inline-form">
-            <button type="submit" class="button button--danger">
-              {m('posts.withdraw')}
-            </button>
-          </PostForm>
+          <ActionButton
+            action={`/annonces/${id}/retirer`}
+            csrfToken={page.csrfToken}
+            label={m('posts.withdraw')}
+            class="button button--danger"
+          />
         ) : (
           ''
         )}
