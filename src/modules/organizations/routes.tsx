@@ -105,7 +105,12 @@ export async function organizationsRoutes(app: FastifyInstance) {
       return null;
     }
     const o = managed.row;
-    return { slug: o.slug, name: o.name, validated: o.validatedAt !== null, row: o };
+    return {
+      slug: o.slug,
+      validated: o.validatedAt !== null,
+      identity: { name: o.name, kind: o.kind, siren: o.siren ?? '', rna: o.rna ?? '' },
+      row: o,
+    };
   };
 
   app.get<SlugParams>('/structures/:slug/modifier', async (req, reply) => {

@@ -76,10 +76,15 @@ export function OrganizationFormPage(props: {
   form: FormState;
   categories: CategoryRow[];
   areas: AreaSummary[];
-  edit?: { slug: string; name: string; validated: boolean };
+  edit?: {
+    slug: string;
+    validated: boolean;
+    /** What the admin checked, as it is in the database (shown, and sent back, when validated). */
+    identity: { name: string; kind: OrganizationKind; siren: string; rna: string };
+  };
 }) {
   const { form, page, edit } = props;
-  const v = form.values;
+  const id = edit?.identity;
   return (
     <FormPage
       page={page}
@@ -87,9 +92,7 @@ export function OrganizationFormPage(props: {
       lead={edit ? m('orgs.editLead') : m('orgs.newLead')}
       intro={
         edit ? (
-          <p class="notice" safe>
-            {edit.validated ? m('orgs.editLocked') : m('orgs.editRejected')}
-          </p>
+          <p class="notice">{edit.validated ? m('orgs.editLocked') : m('orgs.editRejected')}</p>
         ) : undefined
       }
       form={form}
@@ -97,32 +100,32 @@ export function OrganizationFormPage(props: {
       action={edit ? `/structures/${edit.slug}/modifier` : '/structures'}
       submit={edit ? m('orgs.submitEdit') : m('orgs.submitNew')}
     >
-      {edit?.validated ? (
+      {edit?.validated && id ? (
         <>
           <dl class="facts org-identity">
             <dt>{m('orgs.fieldName')}</dt>
-            <dd safe>{edit.name}</dd>
+            <dd safe>{id.name}</dd>
             <dt>{m('orgs.fieldKind')}</dt>
-            <dd safe>{v.kind ? kindLabel(v.kind as OrganizationKind) : ''}</dd>
-            {v.siren ? (
+            <dd>{kindLabel(id.kind)}</dd>
+            {id.siren ? (
               <>
                 <dt>{m('orgs.fieldSiren')}</dt>
-                <dd safe>{v.siren}</dd>
+                <dd safe>{id.siren}</dd>
               </>
             ) : (
               ''
             )}
-            {v.rna ? (
+            {id.rna ? (
               <>
                 <dt>{m('orgs.fieldRna')}</dt>
-                <dd safe>{v.rna}</dd>
+                <dd safe>{id.rna}</dd>
               </>
             ) : (
               ''
             )}
           </dl>
           {(['name', 'kind', 'siren', 'rna'] as const).map((k) => (
-            <input type="hidden" name={k} value={v[k] ?? ''} />
+            <input type="hidden" name={k} value={id[k]} />
           ))}
         </>
       ) : (
