@@ -242,7 +242,7 @@ async function main() {
     await machineMarkdown(postgresUrl, loadAtStart),
     `- Command: \`${postgresUrl ? `BENCH_DATABASE_URL=${redact(postgresUrl)} ` : ''}npm run bench:cases\``,
     `- Data: territory \`bench-cases\` (Lozère, 152 communes), generated in ${generatedIn.toFixed(1)} s; 2,000 past offers as history.`,
-    `- ${times.length} cases (seeded random commune and category) after ${warmup} warm-up, one at a time; \`CaseService.suggestFor\` (live offers of the case, then the structures and the volunteers queries in parallel).`,
+    `- ${times.length} cases (seeded random commune and category, half of them with a useful skill; volunteers have 0–2 skills, a health one confirmed for half) after ${warmup} warm-up, one at a time; \`CaseService.suggestFor\` (live offers of the case, then the structures and the volunteers queries in parallel).`,
     '',
     markdownTable(
       [
