@@ -30,7 +30,7 @@ import { Places } from '../../src/modules/territory/places.ts';
 import { TerritoryService } from '../../src/modules/territory/service.ts';
 import { createOfflineGeocoder } from '../../src/platform/geocoder.ts';
 import { machineMarkdown, markdownTable, redact } from './start.ts';
-import { ms, stats, writeSection } from './search.ts';
+import { ms, preparePostgresDatabase, stats, writeSection } from './search.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,6 +47,7 @@ const postgresUrl = process.env.BENCH_DATABASE_URL;
 
 async function main() {
   const loadAtStart = os.loadavg()[0];
+  if (postgresUrl) await preparePostgresDatabase(postgresUrl);
   const database: Database = postgresUrl
     ? await openDatabase({ url: postgresUrl })
     : await openDatabase({ dataDir: 'memory://' });
@@ -241,6 +242,9 @@ async function main() {
     '',
     await machineMarkdown(postgresUrl, loadAtStart),
     `- Command: \`${postgresUrl ? `BENCH_DATABASE_URL=${redact(postgresUrl)} ` : ''}npm run bench:cases\``,
+    ...(postgresUrl
+      ? ['- PostgreSQL `jit`: `off` in the benchmark database (`ALTER DATABASE … SET jit = off`).']
+      : []),
     `- Data: territory \`bench-cases\` (Lozère, 152 communes), generated in ${generatedIn.toFixed(1)} s; 2,000 past offers as history.`,
     `- ${times.length} cases (seeded random commune and category, half of them with a useful skill; volunteers have 0–2 skills, a health one confirmed for half) after ${warmup} warm-up, one at a time; \`CaseService.suggestFor\` (live offers of the case, then the structures and the volunteers queries in parallel).`,
     '',

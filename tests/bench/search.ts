@@ -61,21 +61,26 @@ export interface BenchDb {
   url?: string;
 }
 
+/** Creates the PostgreSQL benchmark database when missing, and sets `jit = off` for its sessions. */
+export async function preparePostgresDatabase(url: string): Promise<void> {
+  await ensurePostgresDatabase(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // docs/operations.md: PostgreSQL runs with jit = off; new sessions of this database get it.
+    await client.query(
+      `alter database "${new URL(url).pathname.slice(1).replaceAll('"', '""')}" set jit = off`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 /** Opens (and migrates) the benchmark database: PostgreSQL at BENCH_DATABASE_URL, or PGlite. */
 export async function openBenchDatabase(): Promise<BenchDb> {
   const url = process.env.BENCH_DATABASE_URL;
   if (url) {
-    await ensurePostgresDatabase(url);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      // docs/operations.md: PostgreSQL runs with jit = off; new sessions of this database get it.
-      await client.query(
-        `alter database "${new URL(url).pathname.slice(1).replaceAll('"', '""')}" set jit = off`,
-      );
-    } finally {
-      await client.end();
-    }
+    await preparePostgresDatabase(url);
     const database = await openDatabase({ url });
     await runMigrations(database, url);
     return { database, kind: 'postgres', where: redact(url), url };
