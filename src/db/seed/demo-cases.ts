@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import {
   account,
@@ -10,7 +10,9 @@ import {
   helpCase,
   organization,
   organizationMember,
+  skill,
   volunteerProfile,
+  volunteerSkill,
   type CaseStatus,
   type CaseUrgency,
 } from '../schema.ts';
@@ -160,6 +162,16 @@ export async function seedDemoCases(
         radiusKm: 15,
         domains: [courses.domain, 'lien_personnes_fragiles'],
       })
+      .onConflictDoNothing();
+  // Jeanne drives, and says she is a care assistant: « à vérifier » on the operators' list.
+  const skills = await db
+    .select({ id: skill.id })
+    .from(skill)
+    .where(and(eq(skill.territoryId, territoryId), inArray(skill.slug, ['aide-soignant', 'permis-b'])));
+  if (jeanne && skills.length > 0)
+    await db
+      .insert(volunteerSkill)
+      .values(skills.map((k) => ({ accountId: jeanne, skillId: k.id })))
       .onConflictDoNothing();
 
   let n = 0;
