@@ -122,6 +122,16 @@ describe('structures and missions, the « Done when » journey', () => {
     expect(pathOf(o)).toMatch(/^\/missions\/[0-9a-f-]{36}$/);
     const missionPath = pathOf(o);
     await audit(o, 'missions-06-mission-publiee');
+    // The team corrects its text: the form without the dates, then the mission page again.
+    await main(o).getByRole('link', { name: 'Modifier la mission' }).click();
+    expect(await o.locator('#champ-slotDay1').count()).toBe(0);
+    await o
+      .locator('#champ-description')
+      .fill('Préparer les colis et les remettre aux familles, salle des fêtes (entrée côté parking).');
+    await audit(o, 'missions-06b-modifier-mission');
+    await main(o).getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    expect(pathOf(o)).toBe(missionPath);
+    await expect(main(o).textContent()).resolves.toContain('entrée côté parking');
 
     // Three volunteers apply; the third goes on the waiting list.
     const names = ['Anne Bénévole', 'Bruno Bénévole', 'Chloé Bénévole'];

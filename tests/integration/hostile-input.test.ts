@@ -699,6 +699,18 @@ const ROUTES: RouteSpec[] = [
   },
   {
     method: 'GET',
+    url: '/missions/:id/modifier',
+    answer: { anonymous: SIGNED_OUT_PARAM, member: NOT_FOUND },
+    paths: withParams('/missions/:id/modifier', GARBAGE_PARAMS),
+  },
+  {
+    method: 'POST',
+    url: '/missions/:id/modifier',
+    answer: { anonymous: redirect('/connexion'), member: NOT_FOUND },
+    paths: withParams('/missions/:id/modifier', ROUTABLE_PARAMS),
+  },
+  {
+    method: 'GET',
     url: '/missions/:id/candidatures',
     answer: { anonymous: SIGNED_OUT_PARAM, member: NOT_FOUND },
     paths: withParams('/missions/:id/candidatures', GARBAGE_PARAMS),

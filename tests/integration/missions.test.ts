@@ -123,6 +123,49 @@ describe('structures', () => {
     expect(res.body).toContain('Nom gardé');
   });
 
+  it('a mission is edited by its team (dates and places kept), and its volunteers are told when the place changes', async () => {
+    const s = await validatedStructure('Épicerie du Lot');
+    const id = await publishMission(s.client, s.slug, { commune: 'Mende', address: '3 rue Basse' });
+    const v = await signedIn({ displayName: 'Valérie Aide' });
+    await v.client.post(`/missions/${id}/candidature`, {});
+    const form = await s.client.get(`/missions/${id}/modifier`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Distribution de colis');
+    expect(form.body).toContain('3 rue Basse');
+    expect(form.body).not.toContain('name="slotDay1"');
+    const cats = await t.app.platform.territories.categories(t.territory.id);
+    const fields = {
+      title: 'Distribution de colis (salle des fêtes)',
+      description: 'Préparer et distribuer les colis, à la salle des fêtes cette fois.',
+      categoryId: cats[1]!.id,
+      commune: 'Marvejols',
+      address: 'Salle des fêtes',
+      minAge: '16',
+    };
+    // Bad input: the form again with the values kept.
+    const bad = await s.client.post(`/missions/${id}/modifier`, { ...fields, title: '' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('à la salle des fêtes cette fois');
+    const res = await s.client.post(`/missions/${id}/modifier`, fields);
+    expect(res.statusCode).toBe(303);
+    const page = await new TestClient(t.app, t.host).get(`/missions/${id}`);
+    expect(page.body).toContain('Distribution de colis (salle des fêtes)');
+    expect(page.body).toContain('Marvejols');
+    expect(page.body).not.toContain('Salle des fêtes');
+    // The place changed: the volunteer is told, with the link.
+    const mail = await lastMailTo(t.database, v.member.email);
+    expect(mail?.subject).toBe('Le lieu d’une mission a changé');
+    expect(mail?.text).toContain(`/missions/${id}`);
+    // The dates and places did not move; the application is still there.
+    const slots = await t.database.db.select().from(missionSlot).where(eq(missionSlot.missionId, id));
+    expect(slots.map((x) => [x.capacity, x.taken])).toEqual([[2, 1]]);
+    // Not the team: 404; a closed mission cannot be edited.
+    expect((await v.client.get(`/missions/${id}/modifier`)).statusCode).toBe(404);
+    expect((await v.client.post(`/missions/${id}/modifier`, fields)).statusCode).toBe(404);
+    await s.client.post(`/missions/${id}/cloturer`, {});
+    expect((await s.client.get(`/missions/${id}/modifier`)).statusCode).toBe(404);
+  });
+
   it('are edited by their team: identity kept once validated, a rejected one goes back to validation', async () => {
     const s = await validatedStructure('Entraide du Causse');
     const form = await s.client.get(`/structures/${s.slug}/modifier`);

@@ -250,6 +250,14 @@ export async function listSlots(db: Executor, missionId: string): Promise<SlotRo
     .orderBy(missionSlot.position);
 }
 
+/** Rewrites what a mission says (not its dates, places or lifecycle). */
+export async function updateMission(db: Executor, id: string, values: Partial<typeof mission.$inferInsert>) {
+  await db
+    .update(mission)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(mission.id, id));
+}
+
 export async function setMissionLifecycle(
   db: Executor,
   id: string,

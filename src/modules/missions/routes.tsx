@@ -11,6 +11,7 @@ import {
   applyInput,
   bulkDecisionInput,
   decisionInput,
+  missionDetailsInput,
   missionInput,
   missionSearchQuery,
   profileInput,
@@ -339,6 +340,68 @@ export async function missionsRoutes(app: FastifyInstance) {
       status,
     );
   };
+
+  // The team edits what a mission says (its dates and places stay as published).
+  const renderEdit = async (
+    req: FastifyRequest<IdParams>,
+    reply: FastifyReply,
+    form: FormState | null,
+    status = 200,
+  ) => {
+    const row = isUuid(req.params.id)
+      ? await missions.editable(req.ctx(), req.params.id.toLowerCase())
+      : null;
+    if (!row) return notFound(reply);
+    const options = await missions.formOptions(req.territory.id);
+    const values: Record<string, string> = {
+      title: row.title,
+      description: row.description,
+      categoryId: row.categoryId,
+      requiredSkillIds: row.requiredSkillIds.join(','),
+      minAge: row.minAge === null ? '' : String(row.minAge),
+      reducedMobility: row.reducedMobility ? 'on' : '',
+      remotePossible: row.remotePossible ? 'on' : '',
+      remoteOnly: row.remoteOnly ? 'on' : '',
+      openToMinors: row.openToMinors ? 'on' : '',
+      commune: row.remoteOnly ? '' : row.areaName,
+      address: row.address ?? '',
+    };
+    return reply.html(
+      MissionFormPage({
+        page: reply.page(),
+        form: form ?? emptyForm(values),
+        slug: row.organizationSlug,
+        name: row.organizationName,
+        edit: { id: row.id },
+        ...options,
+      }),
+      status,
+    );
+  };
+
+  app.get<IdParams>('/missions/:id/modifier', async (req, reply) => {
+    if (!signedIn(req, reply)) return reply;
+    return renderEdit(req, reply, null);
+  });
+
+  app.post<IdParams>('/missions/:id/modifier', async (req, reply) => {
+    if (!signedIn(req, reply)) return reply;
+    if (!isUuid(req.params.id)) return notFound(reply);
+    const id = req.params.id.toLowerCase();
+    const parsed = parseInput(missionDetailsInput, req.body);
+    const result = parsed.ok
+      ? await missions.update(req.ctx(), id, parsed.value, publicBase(app, req))
+      : parsed;
+    if (!result.ok) {
+      if (
+        result.errors._form?.key === 'errors.notFound' ||
+        result.errors._form?.key === 'errors.applicationState'
+      )
+        return notFound(reply);
+      return renderEdit(req, reply, { errors: result.errors, values: formValues(req.body) }, 422);
+    }
+    return reply.seeOther(`/missions/${id}`, 'missions.updated');
+  });
 
   app.get<SlugParams>('/structures/:slug/missions/nouvelle', async (req, reply) => {
     if (!signedIn(req, reply)) return reply;

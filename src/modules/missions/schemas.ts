@@ -31,12 +31,31 @@ const slotFields = Object.fromEntries(
   ]),
 ) as Record<string, z.ZodType>;
 
+/** What a mission says besides its dates and places: the same fields on creation and on edit. */
+const detailFields = {
+  title: requiredText(L.title),
+  description: requiredLongText(L.description),
+  categoryId: required(optionalText(64)).refine((v) => v === '' || isUuid(v), { message: 'errors.choice' }),
+  requiredSkillIds: manyOf(isUuid, 30),
+  minAge: optionalNumber(1, L.minAge).refine((v) => v === null || Number.isInteger(v), 'errors.invalid'),
+  reducedMobility: checkbox(),
+  remotePossible: checkbox(),
+  remoteOnly: checkbox(),
+  openToMinors: checkbox(),
+  commune: optionalText(120),
+  address: optionalText(L.address),
+};
+
+/** A place is needed unless the mission is entirely remote. */
+const placeNeeded = (v: { remoteOnly: boolean; commune: string }, ctx: z.RefinementCtx) => {
+  if (!v.remoteOnly && !v.commune)
+    ctx.addIssue({ code: 'custom', path: ['commune'], message: 'errors.required' });
+};
+
 /** The mission form (HTML). A single date uses the first slot row; a recurrence its own fields. */
 export const missionInput = z
   .object({
-    title: requiredText(L.title),
-    description: requiredLongText(L.description),
-    categoryId: required(optionalText(64)).refine((v) => v === '' || isUuid(v), { message: 'errors.choice' }),
+    ...detailFields,
     schedule: required(choice(MISSION_SCHEDULES)),
     ...slotFields,
     recurrenceText: optionalText(L.recurrenceText),
@@ -44,19 +63,10 @@ export const missionInput = z
     recurrenceFrom: isoDate(),
     recurrenceTo: isoDate(),
     recurrencePlaces: places(),
-    requiredSkillIds: manyOf(isUuid, 30),
-    minAge: optionalNumber(1, L.minAge).refine((v) => v === null || Number.isInteger(v), 'errors.invalid'),
-    reducedMobility: checkbox(),
-    remotePossible: checkbox(),
-    remoteOnly: checkbox(),
-    openToMinors: checkbox(),
-    commune: optionalText(120),
-    address: optionalText(L.address),
   })
   .superRefine((v, ctx) => {
     const r = v as Record<string, unknown>;
-    if (!v.remoteOnly && !v.commune)
-      ctx.addIssue({ code: 'custom', path: ['commune'], message: 'errors.required' });
+    placeNeeded(v, ctx);
     if (v.schedule === 'recurring') {
       if (!v.recurrenceText)
         ctx.addIssue({ code: 'custom', path: ['recurrenceText'], message: 'errors.required' });
@@ -85,6 +95,10 @@ export const missionInput = z
     if (filled === 0) ctx.addIssue({ code: 'custom', path: ['slotDay1'], message: 'errors.required' });
   });
 export type MissionInput = z.output<typeof missionInput>;
+
+/** The edit form: what the mission says; its dates and places stay as published. */
+export const missionDetailsInput = z.object(detailFields).superRefine(placeNeeded);
+export type MissionDetailsInput = z.output<typeof missionDetailsInput>;
 
 /** Applying to a mission: the slot (when several), a message, the age confirmed when asked. */
 export const applyInput = z.object({

@@ -30,7 +30,7 @@ import { decodeCursor, encodeCursor } from '../posts/service.ts';
 import { Places } from '../territory/places.ts';
 import type { AreaSummary, CategoryRow, TerritoryService } from '../territory/service.ts';
 import * as repo from './repository.ts';
-import type { ApplyInput, MissionInput, MissionSearchQuery } from './schemas.ts';
+import type { ApplyInput, MissionDetailsInput, MissionInput, MissionSearchQuery } from './schemas.ts';
 
 export const MISSION_PAGE_SIZE = 20;
 const DEFAULT_RADIUS_KM = 20;
@@ -148,28 +148,58 @@ export class MissionService {
   }
 
   /** The team of a structure publishes a mission; a structure must be validated first. */
-  async create(ctx: Ctx, slug: string, input: MissionInput): Promise<Result<{ id: string }>> {
-    const managed = await this.deps.organizations.managed(ctx.territoryId, slug, ctx.actor);
-    if (!managed) return fail('_form', 'errors.notAllowed');
-    if (!managed.row.validatedAt) return fail('_form', 'errors.orgNotValidated');
-    const { categories, skills } = await this.formOptions(ctx.territoryId);
+  /**
+   * The columns of what a mission says (not its dates), checked: a category and skills of the
+   * territory, a known place — or, entirely remote, the structure's public point.
+   */
+  private async details(
+    territoryId: string,
+    organization: { areaId: string; publicLat: number; publicLon: number },
+    input: MissionDetailsInput,
+  ) {
+    const { categories, skills } = await this.formOptions(territoryId);
     const category = categories.find((c) => c.id === input.categoryId);
     if (!category) return fail('categoryId', 'errors.choice');
     if (!input.requiredSkillIds.every((id) => skills.some((s) => s.id === id)))
       return fail('requiredSkillIds', 'errors.choice');
     const place = input.commune
-      ? await this.places.locate(ctx.territoryId, { commune: input.commune, address: input.address })
-      : // Entirely remote: placed at the structure's public point.
-        ok({
-          areaId: managed.row.areaId,
+      ? await this.places.locate(territoryId, { commune: input.commune, address: input.address })
+      : ok({
+          areaId: organization.areaId,
           address: null,
           exactLat: null,
           exactLon: null,
           placePrecision: 'commune' as const,
-          publicLat: managed.row.publicLat,
-          publicLon: managed.row.publicLon,
+          publicLat: organization.publicLat,
+          publicLon: organization.publicLon,
         });
     if (!place.ok) return place;
+    return ok({
+      title: input.title,
+      description: input.description,
+      categoryId: category.id,
+      domain: category.domain,
+      requiredSkillIds: input.requiredSkillIds,
+      minAge: input.minAge,
+      reducedMobility: input.reducedMobility,
+      remotePossible: input.remotePossible || input.remoteOnly,
+      remoteOnly: input.remoteOnly,
+      openToMinors: input.openToMinors,
+      areaId: place.value.areaId,
+      address: place.value.address,
+      exactLat: place.value.exactLat,
+      exactLon: place.value.exactLon,
+      publicLat: place.value.publicLat,
+      publicLon: place.value.publicLon,
+    });
+  }
+
+  async create(ctx: Ctx, slug: string, input: MissionInput): Promise<Result<{ id: string }>> {
+    const managed = await this.deps.organizations.managed(ctx.territoryId, slug, ctx.actor);
+    if (!managed) return fail('_form', 'errors.notAllowed');
+    if (!managed.row.validatedAt) return fail('_form', 'errors.orgNotValidated');
+    const details = await this.details(ctx.territoryId, managed.row, input);
+    if (!details.ok) return details;
     const slots = slotsOf(input);
     const days = slots.map((s) => s.startsAt).filter((d): d is Date => d !== null);
     const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -190,28 +220,13 @@ export class MissionService {
       const created = await repo.insertMission(tx, {
         territoryId: ctx.territoryId,
         organizationId: managed.row.id,
-        title: input.title,
-        description: input.description,
-        categoryId: category.id,
-        domain: category.domain,
+        ...details.value,
         schedule: input.schedule as MissionSchedule,
         recurrenceText: input.schedule === 'recurring' ? input.recurrenceText : '',
         recurrenceDays: input.schedule === 'recurring' ? input.recurrenceDays.map(Number) : [],
         startsOn,
         endsOn,
         volunteersNeeded: slots.reduce((n, s) => n + s.capacity, 0),
-        requiredSkillIds: input.requiredSkillIds,
-        minAge: input.minAge,
-        reducedMobility: input.reducedMobility,
-        remotePossible: input.remotePossible || input.remoteOnly,
-        remoteOnly: input.remoteOnly,
-        openToMinors: input.openToMinors,
-        areaId: place.value.areaId,
-        address: place.value.address,
-        exactLat: place.value.exactLat,
-        exactLon: place.value.exactLon,
-        publicLat: place.value.publicLat,
-        publicLon: place.value.publicLon,
         createdByAccountId: ctx.actor!.accountId,
         // Published at once: the structure is validated and answers for its missions.
         publishedAt: now,
@@ -681,6 +696,55 @@ export class MissionService {
         type: 'mission',
         id: missionId,
       });
+    });
+    return ok(undefined);
+  }
+
+  /** A mission its team may edit (open or full), with its commune's name; null otherwise. */
+  async editable(ctx: Ctx, missionId: string) {
+    const row = await repo.findMission(this.db, ctx.territoryId, missionId);
+    if (!row || !(await this.onTeam(ctx.actor, row.organizationId))) return null;
+    const status = missionStatus(row);
+    return status === 'cancelled' || status === 'closed' ? null : row;
+  }
+
+  /**
+   * The team edits what an open or full mission says; its dates and places stay as published.
+   * When the place changes, the volunteers who applied (and did not withdraw) are told by mail.
+   */
+  async update(ctx: Ctx, missionId: string, input: MissionDetailsInput, base: string): Promise<Result> {
+    const row = await repo.findMission(this.db, ctx.territoryId, missionId);
+    if (!row || !(await this.onTeam(ctx.actor, row.organizationId))) return fail('_form', 'errors.notFound');
+    const status = missionStatus(row);
+    if (status === 'cancelled' || status === 'closed') return fail('_form', 'errors.applicationState');
+    const organization = await this.deps.organizations.byId(ctx.territoryId, row.organizationId);
+    if (!organization) return fail('_form', 'errors.notFound');
+    const details = await this.details(ctx.territoryId, organization, input);
+    if (!details.ok) return details;
+    const moved =
+      details.value.areaId !== row.areaId ||
+      (details.value.address ?? '') !== (row.address ?? '') ||
+      details.value.remoteOnly !== row.remoteOnly;
+    const territoryName = await this.territoryName(ctx.territoryId);
+    await transaction(this.db, async (tx, afterCommit) => {
+      await repo.updateMission(tx, missionId, details.value);
+      if (moved)
+        for (const a of await repo.liveApplicants(tx, missionId))
+          await this.mail(
+            tx,
+            afterCommit,
+            ctx.territoryId,
+            territoryName,
+            a,
+            'mail.missionMovedSubject',
+            'mail.missionMovedBody',
+            {
+              title: details.value.title,
+              name: row.organizationName,
+              link: `${base}/missions/${missionId}`,
+            },
+          );
+      await audit(tx, ctx, 'mission.update', { type: 'mission', id: missionId }, { moved });
     });
     return ok(undefined);
   }

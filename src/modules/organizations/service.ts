@@ -239,6 +239,11 @@ export class OrganizationService {
     return role ? { row, role } : null;
   }
 
+  /** A structure by id in the territory, whatever its status (for missions). */
+  byId(territoryId: string, id: string) {
+    return repo.findById(this.db, territoryId, id);
+  }
+
   /** Is the account in the team of this structure? (Used by missions.) */
   async isTeam(organizationId: string, accountId: string): Promise<boolean> {
     return (await repo.memberRole(this.db, organizationId, accountId)) !== null;

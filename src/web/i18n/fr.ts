@@ -596,6 +596,15 @@ export const fr = {
   'orgs.fieldWebsiteHint': 'Commençant par https://',
   'orgs.submitNew': 'Envoyer pour validation',
   'orgs.created': 'Votre structure est enregistrée. L’équipe du territoire va la vérifier.',
+  'missions.editTitle': 'Modifier la mission',
+  'missions.edit': 'Modifier la mission',
+  'missions.submitEdit': 'Enregistrer les modifications',
+  'missions.updated': 'La mission est modifiée.',
+  'missions.editSchedule':
+    'Les dates et les places restent celles de la publication. Pour d’autres dates, publiez une nouvelle mission.',
+  'mail.missionMovedSubject': 'Le lieu d’une mission a changé',
+  'mail.missionMovedBody':
+    '{name} a changé le lieu de la mission « {title} », pour laquelle vous vous êtes proposé·e. Le nouveau lieu :\n{link}',
   'orgs.editTitle': 'Modifier la structure',
   'orgs.editLead':
     'Ces informations sont celles de la page publique de la structure, sauf l’adresse si vous ne choisissez pas de la montrer.',

@@ -347,6 +347,9 @@ export function MissionPage(props: {
             </p>
             {open ? (
               <div class="author-actions__buttons">
+                <a class="button button--secondary" href={`/missions/${mi.id}/modifier`}>
+                  {m('missions.edit')}
+                </a>
                 <ActionButton
                   action={`/missions/${mi.id}/cloturer`}
                   csrfToken={page.csrfToken}
@@ -483,8 +486,10 @@ export function MissionFormPage(props: {
   categories: CategoryRow[];
   areas: AreaSummary[];
   skills: SkillRow[];
+  /** Editing a published mission: its dates and places are not in the form. */
+  edit?: { id: string };
 }) {
-  const { form, page } = props;
+  const { form, page, edit } = props;
   const schedule = form.values.schedule ?? 'date';
   const moreSlots = Array.from({ length: L.slots - 1 }, (_, i) => i + 2).some((n) =>
     ['slotDay', 'slotStart', 'slotEnd', 'slotPlaces'].some(
@@ -495,12 +500,13 @@ export function MissionFormPage(props: {
   return (
     <FormPage
       page={page}
-      title={m('missions.newTitle')}
+      title={edit ? m('missions.editTitle') : m('missions.newTitle')}
       lead={props.name}
+      intro={edit ? <p class="notice">{m('missions.editSchedule')}</p> : undefined}
       form={form}
       labels={missionLabels()}
-      action={`/structures/${props.slug}/missions`}
-      submit={m('missions.submitNew')}
+      action={edit ? `/missions/${edit.id}/modifier` : `/structures/${props.slug}/missions`}
+      submit={edit ? m('missions.submitEdit') : m('missions.submitNew')}
     >
       <TextField
         form={form}
@@ -519,57 +525,63 @@ export function MissionFormPage(props: {
         required
       />
       <CategorySelect form={form} categories={props.categories} />
-      <fieldset class={scheduleError ? 'field field--error' : 'field'} id="champ-schedule">
-        <legend class="field__label">{m('missions.fieldSchedule')}</legend>
-        <p class="field__hint">{m('missions.fieldScheduleHint')}</p>
-        {(['date', 'slots', 'recurring'] as const).map((v) => (
-          <label class="choice choice--large">
-            <input type="radio" name="schedule" value={v} checked={schedule === v} />
-            <span>{m(`missions.schedule.${v}`)}</span>
-          </label>
-        ))}
-      </fieldset>
-      <fieldset class="field slots">
-        <legend class="field__label">{m('missions.slotsTitle')}</legend>
-        <p class="field__hint">{m('missions.slotsHint')}</p>
-        <SlotRow form={form} n={1} />
-        {/* The other rows fold away (open when one is filled or wrong): without JavaScript too. */}
-        <details class="more-slots" open={moreSlots || undefined}>
-          <summary class="link-button">{m('missions.moreSlots')}</summary>
-          {Array.from({ length: L.slots - 1 }, (_, i) => i + 2).map((n) => (
-            <SlotRow form={form} n={n} />
-          ))}
-        </details>
-      </fieldset>
-      <fieldset class="field">
-        <legend class="field__label">{m('missions.recurrenceTitle')}</legend>
-        <p class="field__hint">{m('missions.recurrenceHint')}</p>
-        <TextField
-          form={form}
-          name="recurrenceText"
-          label={m('missions.fieldRecurrence')}
-          hint={m('missions.fieldRecurrenceHint')}
-          maxlength={L.recurrenceText}
-        />
-        <CheckboxGroup
-          form={form}
-          name="recurrenceDays"
-          legend={m('missions.fieldDays')}
-          options={WEEKDAYS.map((d, i) => ({ value: String(i + 1), label: m(`weekday.${d}`) }))}
-          columns
-        />
-        <div class="form-row">
-          <DateInput form={form} name="recurrenceFrom" label={m('posts.fieldStartsOn')} />
-          <DateInput form={form} name="recurrenceTo" label={m('posts.fieldEndsOn')} />
-        </div>
-        <SmallInput
-          form={form}
-          name="recurrencePlaces"
-          label={m('missions.fieldPlaces')}
-          type="number"
-          min="1"
-        />
-      </fieldset>
+      {edit ? (
+        ''
+      ) : (
+        <>
+          <fieldset class={scheduleError ? 'field field--error' : 'field'} id="champ-schedule">
+            <legend class="field__label">{m('missions.fieldSchedule')}</legend>
+            <p class="field__hint">{m('missions.fieldScheduleHint')}</p>
+            {(['date', 'slots', 'recurring'] as const).map((v) => (
+              <label class="choice choice--large">
+                <input type="radio" name="schedule" value={v} checked={schedule === v} />
+                <span>{m(`missions.schedule.${v}`)}</span>
+              </label>
+            ))}
+          </fieldset>
+          <fieldset class="field slots">
+            <legend class="field__label">{m('missions.slotsTitle')}</legend>
+            <p class="field__hint">{m('missions.slotsHint')}</p>
+            <SlotRow form={form} n={1} />
+            {/* The other rows fold away (open when one is filled or wrong): without JavaScript too. */}
+            <details class="more-slots" open={moreSlots || undefined}>
+              <summary class="link-button">{m('missions.moreSlots')}</summary>
+              {Array.from({ length: L.slots - 1 }, (_, i) => i + 2).map((n) => (
+                <SlotRow form={form} n={n} />
+              ))}
+            </details>
+          </fieldset>
+          <fieldset class="field">
+            <legend class="field__label">{m('missions.recurrenceTitle')}</legend>
+            <p class="field__hint">{m('missions.recurrenceHint')}</p>
+            <TextField
+              form={form}
+              name="recurrenceText"
+              label={m('missions.fieldRecurrence')}
+              hint={m('missions.fieldRecurrenceHint')}
+              maxlength={L.recurrenceText}
+            />
+            <CheckboxGroup
+              form={form}
+              name="recurrenceDays"
+              legend={m('missions.fieldDays')}
+              options={WEEKDAYS.map((d, i) => ({ value: String(i + 1), label: m(`weekday.${d}`) }))}
+              columns
+            />
+            <div class="form-row">
+              <DateInput form={form} name="recurrenceFrom" label={m('posts.fieldStartsOn')} />
+              <DateInput form={form} name="recurrenceTo" label={m('posts.fieldEndsOn')} />
+            </div>
+            <SmallInput
+              form={form}
+              name="recurrencePlaces"
+              label={m('missions.fieldPlaces')}
+              type="number"
+              min="1"
+            />
+          </fieldset>
+        </>
+      )}
       <CheckboxGroup
         form={form}
         name="requiredSkillIds"
