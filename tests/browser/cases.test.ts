@@ -50,7 +50,9 @@ async function signedInPage(email: string, password: string, opts = {}) {
 
 /** Presses Tab until the field named `name` has the focus (keyboard only, as an operator would). */
 async function tabTo(page: Page, name: string) {
-  for (let i = 0; i < 12; i++) {
+  // From the autofocused first field, or from the top of the page (skip link, menus) if the
+  // browser had not applied the autofocus yet.
+  for (let i = 0; i < 40; i++) {
     await page.keyboard.press('Tab');
     if (await page.evaluate((n) => (document.activeElement as HTMLInputElement | null)?.name === n, name))
       return;
