@@ -42,6 +42,16 @@ async function appContext(opts: BrowserContextOptions = {}): Promise<BrowserCont
   return context;
 }
 
+/** Closes browser contexts, without waiting more than `ms` for them (cleanup must not hang a test). */
+async function closeWithin(contexts: BrowserContext[], ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(contexts.map((c) => c.close())),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
 /** axe, a screenshot and the layout checks, on the page as it is now. */
 async function audit(page: Page, name: string) {
   await checkA11y(page, name);
@@ -433,32 +443,40 @@ describe('conversations with JavaScript: live messages', () => {
     await dPage.close();
   });
 
-  it('without EventSource, the page polls and the message still appears', async () => {
-    expect(threadPath, 'the conversation of the previous test').not.toBe('');
-    const context = await appContext();
-    try {
-      await context.addInitScript(() => {
-        delete (window as { EventSource?: unknown }).EventSource;
-      });
-      const dPage = await context.newPage();
-      await signIn(dPage, d.email, d.password);
-      const firstPoll = dPage.waitForRequest((r) => r.url().includes(`${threadPath}/nouveaux`));
-      await dPage.goto(threadPath);
-      await firstPoll;
-      const aPage = await aContext.newPage();
-      await aPage.goto(threadPath);
-      await aPage.getByLabel('Votre message').fill('Et pour les courgettes, je les ramasse ?');
-      await main(aPage).getByRole('button', { name: 'Envoyer le message' }).click();
-      await aPage.close();
-      // One polling round is 10 s; a loaded machine may take two.
-      await thread(dPage)
-        .getByRole('listitem')
-        .filter({ hasText: 'Et pour les courgettes' })
-        .waitFor({ timeout: 30_000 });
-    } finally {
-      await context.close();
-    }
-  }, 120_000);
+  // Its own two contexts (none shared with the previous test), cleanup bounded in time, and one
+  // retry: in two full runs of the suite this test once hung in a browser call that has no timeout
+  // of its own (it never did when run alone, 5 runs); a second hang fails the run.
+  it(
+    'without EventSource, the page polls and the message still appears',
+    { retry: 1, timeout: 60_000 },
+    async () => {
+      expect(threadPath, 'the conversation of the previous test').not.toBe('');
+      const [dContext2, aContext2] = await Promise.all([appContext(), appContext()]);
+      try {
+        await dContext2.addInitScript(() => {
+          delete (window as { EventSource?: unknown }).EventSource;
+        });
+        const dPage = await dContext2.newPage();
+        await signIn(dPage, d.email, d.password);
+        const firstPoll = dPage.waitForRequest((r) => r.url().includes(`${threadPath}/nouveaux`));
+        await dPage.goto(threadPath);
+        await firstPoll;
+        const aPage = await aContext2.newPage();
+        await signIn(aPage, a.email, a.password);
+        await aPage.goto(threadPath);
+        await aPage.getByLabel('Votre message').fill('Et pour les courgettes, je les ramasse ?');
+        await main(aPage).getByRole('button', { name: 'Envoyer le message' }).click();
+        // One polling round is 10 s; a loaded machine may take two.
+        await thread(dPage)
+          .getByRole('listitem')
+          .filter({ hasText: 'Et pour les courgettes' })
+          .first()
+          .waitFor({ timeout: 30_000 });
+      } finally {
+        await closeWithin([dContext2, aContext2], 10_000);
+      }
+    },
+  );
 });
 
 describe('conversations on a phone (390 × 844)', () => {
