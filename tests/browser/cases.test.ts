@@ -1,13 +1,15 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as missionsRepo from '../../src/modules/missions/repository.ts';
 import * as orgRepo from '../../src/modules/organizations/repository.ts';
 import { createMember } from '../support/app.ts';
 import {
-  checkA11y,
-  layoutProblems,
+  audit,
+  mainOf,
   MOBILE,
+  pathOf,
   screenshot,
+  signedInPage as signedIn,
   startBrowserApp,
   type BrowserApp,
 } from '../support/browser.ts';
@@ -25,28 +27,9 @@ afterAll(async () => {
   await b?.close();
 });
 
-const main = (page: Page) => page.getByRole('main');
-const pathOf = (page: Page) => new URL(page.url()).pathname;
-
-async function audit(page: Page, name: string) {
-  await checkA11y(page, name);
-  expect(await layoutProblems(page), `layout of « ${name} »`).toEqual([]);
-}
-
-async function signedInPage(email: string, password: string, opts = {}) {
-  const context = await b.newContext(opts);
-  await context.route(
-    (url) => !url.href.startsWith(b.baseUrl),
-    (route) => route.abort('internetdisconnected'),
-  );
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
-  await main(page).getByRole('button', { name: 'Se connecter' }).click();
-  expect(pathOf(page)).toBe('/');
-  return { context, page };
-}
+const main = mainOf;
+const signedInPage = (email: string, password: string, opts: BrowserContextOptions = {}) =>
+  signedIn(b, email, password, opts);
 
 /** Presses Tab until the field named `name` has the focus (keyboard only, as an operator would). */
 async function tabTo(page: Page, name: string) {

@@ -1,11 +1,13 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember } from '../support/app.ts';
 import {
-  checkA11y,
-  layoutProblems,
+  audit,
+  mainOf,
   MOBILE,
+  pathOf,
   screenshot,
+  signedInPage as signedIn,
   startBrowserApp,
   type BrowserApp,
 } from '../support/browser.ts';
@@ -23,33 +25,9 @@ afterAll(async () => {
   await b?.close();
 });
 
-const main = (page: Page) => page.getByRole('main');
-const pathOf = (page: Page) => new URL(page.url()).pathname;
-
-async function audit(page: Page, name: string) {
-  await checkA11y(page, name);
-  expect(await layoutProblems(page), `layout of « ${name} »`).toEqual([]);
-}
-
-async function signedInPage(
-  email: string,
-  password: string,
-  opts = {},
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await b.newContext(opts);
-  // Only the app: map tiles and anything else fail at once, as offline.
-  await context.route(
-    (url) => !url.href.startsWith(b.baseUrl),
-    (route) => route.abort('internetdisconnected'),
-  );
-  const page = await context.newPage();
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
-  await main(page).getByRole('button', { name: 'Se connecter' }).click();
-  expect(pathOf(page)).toBe('/');
-  return { context, page };
-}
+const main = mainOf;
+const signedInPage = (email: string, password: string, opts: BrowserContextOptions = {}) =>
+  signedIn(b, email, password, opts);
 
 describe('structures and missions, the « Done when » journey', () => {
   const contexts: BrowserContext[] = [];

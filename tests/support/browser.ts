@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
@@ -206,4 +207,38 @@ export function activeElement(page: Page) {
       text: el?.textContent?.trim() ?? '',
     };
   });
+}
+
+/** The page's main landmark, and its path. */
+export const mainOf = (page: Page) => page.getByRole('main');
+export const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+/** axe, a screenshot and the layout checks, on the page as it is now. */
+export async function audit(page: Page, name: string): Promise<void> {
+  await checkA11y(page, name);
+  expect(await layoutProblems(page), `layout of « ${name} »`).toEqual([]);
+}
+
+/**
+ * A new browser context signed in as `email` (its own cookies), whose requests leave only for the
+ * app: map tiles and anything else fail at once, as offline.
+ */
+export async function signedInPage(
+  b: BrowserApp,
+  email: string,
+  password: string,
+  opts: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await b.newContext(opts);
+  await context.route(
+    (url) => !url.href.startsWith(b.baseUrl),
+    (route) => route.abort('internetdisconnected'),
+  );
+  const page = await context.newPage();
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await mainOf(page).getByRole('button', { name: 'Se connecter' }).click();
+  expect(pathOf(page)).toBe('/');
+  return { context, page };
 }
