@@ -542,9 +542,11 @@ export async function upsertProfile(db: Executor, values: typeof volunteerProfil
     });
 }
 
-/** A volunteer's declared skills of a territory, with their verification. */
-export async function listVolunteerSkills(db: Executor, territoryId: string, accountId: string) {
+/** Volunteers' declared skills of a territory, with their verification: one query for all of them. */
+export async function listVolunteerSkills(db: Executor, territoryId: string, accountIds: string[]) {
+  if (accountIds.length === 0) return [];
   return queryRows<{
+    accountId: string;
     skillId: string;
     name: string;
     health: boolean;
@@ -553,12 +555,15 @@ export async function listVolunteerSkills(db: Executor, territoryId: string, acc
     organizationName: string | null;
   }>(
     db,
-    sql`select vs.skill_id as "skillId", s.name, s.health, vs.verified_at as "verifiedAt",
+    sql`select vs.account_id as "accountId", vs.skill_id as "skillId", s.name, s.health, vs.verified_at as "verifiedAt",
           acc.display_name as "verifierName", o.name as "organizationName"
         from volunteer_skill vs join skill s on s.id = vs.skill_id
         left join account acc on acc.id = vs.verified_by_account_id
         left join organization o on o.id = vs.verified_by_organization_id
-        where vs.account_id = ${accountId} and s.territory_id = ${territoryId}
+        where vs.account_id in (${sql.join(
+          accountIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) and s.territory_id = ${territoryId}
         order by s.position`,
   ).then((rows) => rows.map((r) => ({ ...r, verifiedAt: r.verifiedAt ? new Date(r.verifiedAt) : null })));
 }

@@ -784,12 +784,17 @@ export class MissionService {
       repo.listSlots(this.db, missionId),
       this.skills(territoryId),
     ]);
+    const declared = await repo.listVolunteerSkills(
+      this.db,
+      territoryId,
+      apps.map((a) => a.volunteerAccountId),
+    );
     const withSkills = await Promise.all(
       apps.map(async (a) => ({
         ...a,
         status: applicationStatus(a),
-        skills: (await repo.listVolunteerSkills(this.db, territoryId, a.volunteerAccountId)).filter((s) =>
-          skills.some((k) => k.id === s.skillId),
+        skills: declared.filter(
+          (s) => s.accountId === a.volunteerAccountId && skills.some((k) => k.id === s.skillId),
         ),
         conversation: await this.conversationLink(territoryId, a.id, viewer),
       })),

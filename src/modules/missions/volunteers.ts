@@ -28,7 +28,7 @@ export class VolunteerService {
   async profile(territoryId: string, accountId: string) {
     const [profile, skills] = await Promise.all([
       repo.findProfile(this.db, territoryId, accountId),
-      repo.listVolunteerSkills(this.db, territoryId, accountId),
+      repo.listVolunteerSkills(this.db, territoryId, [accountId]),
     ]);
     return { profile, skills };
   }
